@@ -1,0 +1,3 @@
+// Remove every node and relationship (tests and `tacmap reset` only).
+MATCH (n)
+DETACH DELETE n

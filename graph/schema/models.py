@@ -1,0 +1,176 @@
+"""Typed records of the coordination graph: one pydantic model per bundle table.
+
+A record is what an officer writes in one spreadsheet row, already checked and normalised.
+The stores turn records into nodes and relationships (see ``mapping.py``) and back, so a
+record is also the unit of export. Dates are ``datetime.date``; lists are sets, kept sorted, so an export compares equal.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ProviderKind(StrEnum):
+    bilateral = "bilateral"
+    multilateral = "multilateral"
+    un_entity = "un_entity"
+    ngo = "ngo"
+    state = "state"
+    private = "private"
+    other = "other"
+
+
+class Priority(StrEnum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class ProjectStatus(StrEnum):
+    planned = "planned"
+    ongoing = "ongoing"
+    completed = "completed"
+    cancelled = "cancelled"
+
+
+class ImplementationStatus(StrEnum):
+    compliant = "compliant"
+    partial = "partial"
+    not_compliant = "not_compliant"
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=True)
+
+
+class Provider(Record):
+    """A donor, agency or organisation that funds or implements projects."""
+
+    id: str
+    name: str
+    kind: ProviderKind
+    country: str | None = None
+
+
+class Network(Record):
+    """A regional or thematic coordination network and its member States."""
+
+    id: str
+    name: str
+    members: list[str] = Field(default_factory=list)
+
+
+class Need(Record):
+    """A State's need for one form of assistance on one UNCAC article."""
+
+    id: str
+    state: str
+    article: int
+    form: str
+    priority: Priority | None = None
+    identified_on: date | None = None
+    source: str | None = None
+
+
+class Project(Record):
+    """Funded technical assistance: who pays, who benefits, on what, when."""
+
+    id: str
+    title: str
+    funders: list[str]
+    implementer: str | None = None
+    beneficiaries: list[str]
+    articles: list[int]
+    forms: list[str] = Field(default_factory=list)
+    start: date
+    end: date
+    budget_usd: float | None = None
+    status: ProjectStatus
+    network: str | None = None
+
+
+class Expert(Record):
+    """An anti-corruption expert on the roster; ``email`` is personal data."""
+
+    id: str
+    name: str
+    nationality: str
+    articles: list[int]
+    forms: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    gender: str | None = None
+    email: str | None = None
+    recommended_by: str | None = None
+
+
+class Implementation(Record):
+    """What a State reported on its own implementation of one article."""
+
+    state: str
+    article: int
+    status: ImplementationStatus
+
+
+class StateInfo(Record):
+    """Facts about a State that reference data does not hold."""
+
+    iso3: str
+    party_since: date | None = None
+    self_assessment_on: date | None = None
+
+
+class Bundle(BaseModel):
+    """A whole dataset: every table, each a list of records."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    states: list[StateInfo] = Field(default_factory=list)
+    providers: list[Provider] = Field(default_factory=list)
+    networks: list[Network] = Field(default_factory=list)
+    needs: list[Need] = Field(default_factory=list)
+    projects: list[Project] = Field(default_factory=list)
+    experts: list[Expert] = Field(default_factory=list)
+    implementation: list[Implementation] = Field(default_factory=list)
+
+    def sorted(self) -> Bundle:
+        """The same records in key order, so two exports of one graph compare equal."""
+        return Bundle(**{name: sorted(rows, key=record_key) for name, rows in self.tables().items()})
+
+    def tables(self) -> dict[str, list[Record]]:
+        return {name: getattr(self, name) for name in TABLES}
+
+    def size(self) -> int:
+        return sum(len(rows) for rows in self.tables().values())
+
+
+TABLES: tuple[str, ...] = (
+    "states",
+    "providers",
+    "networks",
+    "needs",
+    "projects",
+    "experts",
+    "implementation",
+)
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    "states": StateInfo,
+    "providers": Provider,
+    "networks": Network,
+    "needs": Need,
+    "projects": Project,
+    "experts": Expert,
+    "implementation": Implementation,
+}
+
+
+def record_key(record: Record) -> str:
+    """The identity of a record within its table (what a re-import updates by)."""
+    if isinstance(record, StateInfo):
+        return record.iso3
+    if isinstance(record, Implementation):
+        return f"{record.state}/{record.article:02d}"
+    return record.id  # type: ignore[attr-defined]

@@ -1,0 +1,25 @@
+"""Where the graph lives: :func:`open_store` picks the embedded default or Neo4j."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graph.store.base import Store, StoreError
+from graph.store.embedded import EmbeddedStore, default_data_dir
+from graph.store.neo4j_store import Neo4jSettings, Neo4jStore
+
+__all__ = ["Store", "StoreError", "EmbeddedStore", "Neo4jStore", "Neo4jSettings", "open_store", "default_data_dir"]
+
+
+def open_store(kind: str | None = None, data_dir: Path | str | None = None) -> Store:
+    """Open the store of ``kind`` (``embedded`` or ``neo4j``); by default neo4j only when
+    ``NEO4J_URI`` is set."""
+    settings = Neo4jSettings.from_env()
+    kind = kind or ("neo4j" if settings else "embedded")
+    if kind == "embedded":
+        return EmbeddedStore(data_dir)
+    if kind == "neo4j":
+        if settings is None:
+            raise StoreError("the neo4j store needs NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD) to be set")
+        return Neo4jStore(settings)
+    raise StoreError(f"unknown store {kind!r}: choose embedded or neo4j")

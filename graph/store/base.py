@@ -1,0 +1,91 @@
+"""The one store interface that both the embedded store and the Neo4j store implement.
+
+Everything above the stores (import, questions, API, maps) talks to this interface only.
+A store holds nodes keyed by (label, key) and typed relationships between them; it writes a
+:class:`~graph.schema.mapping.Changes` atomically and reads back what it holds.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import Counter
+from typing import Any
+
+import networkx as nx
+
+from graph.schema.mapping import KEYS, Changes, Edge, Key, NodeRef, reference_changes, to_bundle
+from graph.schema.models import Bundle
+
+
+class StoreError(Exception):
+    """A store cannot be reached or used; the message says what to do."""
+
+
+class Store(ABC):
+    """Where the coordination graph lives."""
+
+    name: str
+
+    @abstractmethod
+    def write(self, changes: Changes) -> None:
+        """Apply ``changes`` in one transaction: all of it, or (on any error) none of it."""
+
+    @abstractmethod
+    def read_all(self) -> tuple[dict[NodeRef, dict[str, Any]], list[Edge]]:
+        """Every node (by reference) with its properties, and every relationship."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove everything, then put the schema and reference data back."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections and files."""
+
+    @abstractmethod
+    def answer(self, question: str, **params: Any) -> list[dict[str, Any]]:
+        """Raw rows of one question (``graph/queries/<question>``): the Cypher file on Neo4j,
+        its networkx twin ``embedded()`` on the embedded store. Both return the same rows."""
+
+    @abstractmethod
+    def _reference_loaded(self) -> bool:
+        """Whether State and Article reference nodes are present and current."""
+
+    def ensure_reference(self) -> None:
+        """Load State and Article nodes from reference data unless they are already there."""
+        if not self._reference_loaded():
+            self.write(reference_changes())
+
+    def nodes(self, label: str) -> dict[Key, dict[str, Any]]:
+        """All nodes of one label, by key."""
+        if label not in KEYS:
+            raise ValueError(f"unknown label {label!r}")
+        found, _ = self.read_all()
+        return {key: props for (lab, key), props in found.items() if lab == label}
+
+    def export(self) -> Bundle:
+        """The whole dataset as records (reference data is not exported: it comes with tacmap)."""
+        return to_bundle(*self.read_all())
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Number of nodes per label and relationships per type."""
+        found, edges = self.read_all()
+        return {
+            "nodes": dict(sorted(Counter(label for label, _ in found).items())),
+            "relationships": dict(sorted(Counter(e.type for e in edges).items())),
+        }
+
+    def projection(self) -> nx.MultiDiGraph:
+        """The whole graph in networkx: nodes ``(label, key)`` with their properties and ``label``;
+        edges keyed by relationship type with their properties."""
+        found, edges = self.read_all()
+        g = nx.MultiDiGraph()
+        g.add_nodes_from((ref, {**props, "label": ref[0]}) for ref, props in found.items())
+        g.add_edges_from((e.src, e.dst, e.type, e.props) for e in edges)
+        return g
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,217 @@
+"""The default store: networkx in memory, one SQLite file on disk, no server.
+
+Why SQLite: a single file that survives ``kill -9`` mid-write (write-ahead log, synchronous
+commits), lets a command-line import and a running API server share it safely (one writer at a
+time, readers never blocked), and tells a reader cheaply when another process has committed
+(``PRAGMA data_version``), so the in-memory graph is reloaded only when the data changed.
+Properties are stored as JSON text: readable with any SQLite tool and stable across versions.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import networkx as nx
+
+from graph.schema.mapping import OWNED, Changes, Edge, NodeRef
+from graph.store.base import Store, StoreError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS nodes (
+    label TEXT NOT NULL,
+    key   TEXT NOT NULL,          -- JSON of the key value (string or integer)
+    props TEXT NOT NULL,          -- JSON object
+    PRIMARY KEY (label, key)
+);
+CREATE TABLE IF NOT EXISTS edges (
+    type      TEXT NOT NULL,
+    src_label TEXT NOT NULL,
+    src_key   TEXT NOT NULL,
+    dst_label TEXT NOT NULL,
+    dst_key   TEXT NOT NULL,
+    props     TEXT NOT NULL,
+    PRIMARY KEY (type, src_label, src_key, dst_label, dst_key)
+);
+CREATE INDEX IF NOT EXISTS edges_by_dst ON edges (dst_label, dst_key, type);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+T = TypeVar("T")
+
+DB_FILE = "tacmap.sqlite"
+REFERENCE_VERSION = "1"
+
+
+def default_data_dir() -> Path:
+    """``TACMAP_DATA_DIR``, else the per-user data folder (``$XDG_DATA_HOME/tacmap``)."""
+    if env := os.environ.get("TACMAP_DATA_DIR"):
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "tacmap"
+
+
+def _merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Cypher's ``SET n += props``: a None value removes the property."""
+    merged = {**old, **new}
+    return {k: v for k, v in merged.items() if v is not None}
+
+
+class EmbeddedStore(Store):
+    name = "embedded"
+
+    def __init__(self, data_dir: Path | str | None = None) -> None:
+        self.data_dir = Path(data_dir) if data_dir else default_data_dir()
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                self.data_dir / DB_FILE, isolation_level=None, check_same_thread=False, timeout=30
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(
+                f"cannot open the tacmap data in {self.data_dir}: {exc}. "
+                "Check the folder exists and is writable, or choose another with --data-dir."
+            ) from exc
+        self._lock = threading.RLock()
+        self._seen_version: int | None = None
+        self._cache: tuple[dict[NodeRef, dict[str, Any]], list[Edge]] | None = None
+        self._graph: nx.MultiDiGraph | None = None
+        self._memo: dict[str, Any] = {}
+        self.ensure_reference()
+
+    # -- writing -----------------------------------------------------------------------------
+    def write(self, changes: Changes) -> None:
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                self._apply(db, changes)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            finally:
+                self._cache = None
+                self._graph = None
+                self._memo = {}
+
+    def _apply(self, db: sqlite3.Connection, changes: Changes) -> None:
+        for label, key in changes.replace:
+            jkey = json.dumps(key)
+            for direction, kind in OWNED[label]:
+                side = "src" if direction == "out" else "dst"
+                db.execute(
+                    f"DELETE FROM edges WHERE type = ? AND {side}_label = ? AND {side}_key = ?",
+                    (kind, label, jkey),
+                )
+        for node in changes.nodes:
+            jkey = json.dumps(node.key)
+            row = db.execute(
+                "SELECT props FROM nodes WHERE label = ? AND key = ?", (node.label, jkey)
+            ).fetchone()
+            props = _merge(json.loads(row[0]) if row else {}, node.props)
+            db.execute(
+                "INSERT OR REPLACE INTO nodes (label, key, props) VALUES (?, ?, ?)",
+                (node.label, jkey, json.dumps(props, sort_keys=True)),
+            )
+        for edge in changes.edges:
+            ends = (edge.src[0], json.dumps(edge.src[1]), edge.dst[0], json.dumps(edge.dst[1]))
+            for label, jkey in (ends[:2], ends[2:]):
+                if not db.execute(
+                    "SELECT 1 FROM nodes WHERE label = ? AND key = ?", (label, jkey)
+                ).fetchone():
+                    raise StoreError(f"{edge.type} refers to a missing {label} {json.loads(jkey)!r}")
+            row = db.execute(
+                "SELECT props FROM edges WHERE type = ? AND src_label = ? AND src_key = ? "
+                "AND dst_label = ? AND dst_key = ?",
+                (edge.type, *ends),
+            ).fetchone()
+            props = _merge(json.loads(row[0]) if row else {}, edge.props)
+            db.execute(
+                "INSERT OR REPLACE INTO edges VALUES (?, ?, ?, ?, ?, ?)",
+                (edge.type, *ends, json.dumps(props, sort_keys=True)),
+            )
+
+    def clear(self) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM edges")
+            self._db.execute("DELETE FROM nodes")
+            self._db.execute("DELETE FROM meta")
+            self._db.execute("COMMIT")
+            self._cache = None
+            self._graph = None
+        self.ensure_reference()
+
+    def ensure_reference(self) -> None:
+        if not self._reference_loaded():
+            super().ensure_reference()
+            with self._lock:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('reference_version', ?)", (REFERENCE_VERSION,)
+                )
+
+    def _reference_loaded(self) -> bool:
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'reference_version'").fetchone()
+        return bool(row) and row[0] == REFERENCE_VERSION
+
+    # -- reading -----------------------------------------------------------------------------
+    def _fresh(self) -> bool:
+        """Whether the cache still matches the file (another process may have committed)."""
+        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._seen_version:
+            self._seen_version = version
+            return False
+        return self._cache is not None
+
+    def read_all(self) -> tuple[dict[NodeRef, dict[str, Any]], list[Edge]]:
+        with self._lock:
+            if not self._fresh() or self._cache is None:
+                self._db.execute("BEGIN")  # one consistent snapshot for both tables
+                try:
+                    nodes = {
+                        (label, json.loads(key)): json.loads(props)
+                        for label, key, props in self._db.execute("SELECT label, key, props FROM nodes")
+                    }
+                    edges = [
+                        Edge(t, (sl, json.loads(sk)), (dl, json.loads(dk)), json.loads(p))
+                        for t, sl, sk, dl, dk, p in self._db.execute("SELECT * FROM edges")
+                    ]
+                finally:
+                    self._db.execute("COMMIT")
+                self._cache = (nodes, edges)
+                self._graph = None
+                self._memo = {}
+            return self._cache
+
+    def projection(self) -> nx.MultiDiGraph:
+        with self._lock:
+            self.read_all()
+            if self._graph is None:
+                self._graph = super().projection()
+            return self._graph
+
+    def memo(self, name: str, build: Callable[[nx.MultiDiGraph], T]) -> T:
+        """``build(graph)``, computed once per version of the data (indexes for the questions)."""
+        with self._lock:
+            graph = self.projection()
+            if name not in self._memo:
+                self._memo[name] = build(graph)
+            return self._memo[name]
+
+    def answer(self, question: str, **params: Any) -> list[dict[str, Any]]:
+        module = importlib.import_module(f"graph.queries.{question}")
+        return module.embedded(self, **params)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
