@@ -27,7 +27,10 @@ def bolt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltServer
 @pytest.fixture(scope="session")
 def neo4j_store_session(bolt_server: BoltServer) -> Iterator[Neo4jStore]:
     settings = Neo4jSettings(
-        uri=bolt_server.uri, user=bolt_server.user, password=bolt_server.password, database=bolt_server.database
+        uri=bolt_server.uri,
+        user=bolt_server.user,
+        password=bolt_server.password,
+        database=bolt_server.database,
     )
     store = Neo4jStore(settings)
     yield store

@@ -127,9 +127,7 @@ def to_changes(bundle: Bundle, stamp: dict[str, Any] | None = None) -> Changes:
         out.edges.append(Edge(kind, src, dst, props))
 
     for s in bundle.states:
-        out.nodes.append(
-            Node("State", s.iso3, {f: _iso(getattr(s, f)) for f in STATE_INFO_FIELDS} | stamp)
-        )
+        out.nodes.append(Node("State", s.iso3, {f: _iso(getattr(s, f)) for f in STATE_INFO_FIELDS} | stamp))
     for p in bundle.providers:
         node("Provider", p.id, name=p.name, kind=p.kind)
         if p.country:
@@ -296,7 +294,12 @@ def reference_changes() -> Changes:
             Node(
                 "Article",
                 a.number,
-                {"number": a.number, "chapter": a.chapter, "chapter_title": a.chapter_title, "title": a.title},
+                {
+                    "number": a.number,
+                    "chapter": a.chapter,
+                    "chapter_title": a.chapter_title,
+                    "title": a.title,
+                },
             )
         )
     return out

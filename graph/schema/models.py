@@ -2,7 +2,8 @@
 
 A record is what an officer writes in one spreadsheet row, already checked and normalised.
 The stores turn records into nodes and relationships (see ``mapping.py``) and back, so a
-record is also the unit of export. Dates are ``datetime.date``; lists are sets, kept sorted, so an export compares equal.
+record is also the unit of export. Dates are ``datetime.date``; lists are sets, kept sorted,
+so an export compares equal.
 """
 
 from __future__ import annotations

@@ -8,7 +8,15 @@ from graph.store.base import Store, StoreError
 from graph.store.embedded import EmbeddedStore, default_data_dir
 from graph.store.neo4j_store import Neo4jSettings, Neo4jStore
 
-__all__ = ["Store", "StoreError", "EmbeddedStore", "Neo4jStore", "Neo4jSettings", "open_store", "default_data_dir"]
+__all__ = [
+    "Store",
+    "StoreError",
+    "EmbeddedStore",
+    "Neo4jStore",
+    "Neo4jSettings",
+    "open_store",
+    "default_data_dir",
+]
 
 
 def open_store(kind: str | None = None, data_dir: Path | str | None = None) -> Store:

@@ -13,11 +13,12 @@ from typing import Any
 
 import networkx as nx
 
+from graph.errors import TacmapError
 from graph.schema.mapping import KEYS, Changes, Edge, Key, NodeRef, reference_changes, to_bundle
 from graph.schema.models import Bundle
 
 
-class StoreError(Exception):
+class StoreError(TacmapError):
     """A store cannot be reached or used; the message says what to do."""
 
 

@@ -14,8 +14,8 @@ import json
 import os
 import sqlite3
 import threading
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import networkx as nx
