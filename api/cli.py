@@ -1,0 +1,218 @@
+"""The ``tacmap`` command line: load, export, seed, inspect and question the graph.
+
+Every command works on the embedded store by default (``--data-dir`` or ``TACMAP_DATA_DIR``) and on
+Neo4j with ``--store neo4j`` (the default when ``NEO4J_URI`` is set). A user error prints one plain
+message and exits with status 2 (bad input) or 1 (anything else the user can fix); never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graph.errors import TacmapError
+from graph.store import Store, open_store
+
+app = typer.Typer(
+    name="tacmap",
+    help="Technical-assistance coordination mapper for UNCAC: needs, projects, overlaps, gaps, pairings.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+class StoreKind(StrEnum):
+    embedded = "embedded"
+    neo4j = "neo4j"
+
+
+class BundleFormat(StrEnum):
+    dir = "dir"
+    zip = "zip"
+    xlsx = "xlsx"
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class Context:
+    """Global options, and the store opened once on first use."""
+
+    def __init__(self, data_dir: Path | None, store: StoreKind | None) -> None:
+        self.data_dir = data_dir
+        self.kind = store.value if store else None
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self.kind, self.data_dir)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+@app.callback()
+def options(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(envvar="TACMAP_DATA_DIR", help="Folder of the embedded store (default: per-user data dir)."),
+    ] = None,
+    store: Annotated[
+        StoreKind | None,
+        typer.Option(help="Where the graph lives; neo4j by default only when NEO4J_URI is set."),
+    ] = None,
+) -> None:
+    context = Context(data_dir, store)
+    ctx.obj = context
+    ctx.call_on_close(context.close)
+
+
+def state(ctx: typer.Context) -> Context:
+    return ctx.obj
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback ``(done, total)`` drawn as a bar on stderr (silent when not a terminal)."""
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def print_summary(summary: Any, fmt: OutputFormat) -> None:
+    if fmt is OutputFormat.json:
+        out.print_json(data=summary.to_dict())
+    else:
+        out.print(str(summary))
+
+
+@app.command()
+def load(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A folder of CSV files, a .zip of it, or an .xlsx workbook.")],
+    format: Annotated[OutputFormat, typer.Option("--format", help="How to print the summary.")] = (
+        OutputFormat.table
+    ),
+) -> None:
+    """Validate a bundle whole, then import it in one transaction (nothing is written if anything is wrong)."""
+    from graph.ingest import import_bundle, read_bundle
+
+    store = state(ctx).store
+    bundle = read_bundle(path, existing=store.export())
+    with progress_bar("importing") as progress:
+        summary = import_bundle(store, bundle, progress=progress)
+    print_summary(summary, format)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="Where to write the bundle.")],
+    format: Annotated[BundleFormat, typer.Option("--format", help="dir, zip or xlsx.")] = BundleFormat.dir,
+) -> None:
+    """Write the whole store as a bundle that `tacmap load` reads back."""
+    from graph.ingest import write_bundle
+
+    written = write_bundle(state(ctx).store.export(), path, format.value)
+    out.print(f"exported to {written}")
+
+
+@app.command()
+def seed(
+    ctx: typer.Context,
+    scale: Annotated[int, typer.Option(min=1, max=1000, help="Multiply needs, projects and experts.")] = 1,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write the bundle here instead of loading it.")
+    ] = None,
+    format: Annotated[BundleFormat, typer.Option("--format", help="Bundle format with --out.")] = (
+        BundleFormat.dir
+    ),
+) -> None:
+    """The illustrative seed world (not official data): load it, or write it with --out."""
+    from graph.ingest import import_bundle, write_bundle
+    from seed.generate import generate
+
+    bundle = generate(scale=scale)
+    if out_dir is not None:
+        out.print(f"wrote the illustrative seed (scale {scale}) to {write_bundle(bundle, out_dir, format.value)}")
+        return
+    with progress_bar("loading the seed") as progress:
+        summary = import_bundle(state(ctx).store, bundle, progress=progress)
+    out.print(str(summary))
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+) -> None:
+    """Counts of nodes per label and relationships per type."""
+    counts = state(ctx).store.counts()
+    if format is OutputFormat.json:
+        out.print_json(data=counts)
+        return
+    for title, rows in (("label", counts["nodes"]), ("relationship", counts["relationships"])):
+        table = Table(title=None)
+        table.add_column(title)
+        table.add_column("count", justify="right")
+        for name, count in rows.items():
+            table.add_row(name, f"{count:,}")
+        out.print(table)
+
+
+@app.command()
+def demo(ctx: typer.Context) -> None:
+    """Load the illustrative seed if the store is empty, and show what is there."""
+    from graph.ingest import import_bundle
+    from seed.generate import generate
+
+    store = state(ctx).store
+    if store.export().size() == 0:
+        with progress_bar("loading the illustrative seed") as progress:
+            summary = import_bundle(store, generate(), progress=progress)
+        out.print(str(summary))
+    else:
+        out.print("the store already holds data; nothing loaded")
+    stats(ctx, OutputFormat.table)
+
+
+def main() -> None:
+    """Entry point: run the app and turn user errors into a message and an exit status."""
+    try:
+        app()
+    except TacmapError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
