@@ -125,7 +125,7 @@ def load(
     ),
 ) -> None:
     """Validate a bundle whole, then import it in one transaction (nothing is written if anything is wrong)."""
-    from graph.ingest import import_bundle, read_bundle
+    from graph.ingest.bundle import import_bundle, read_bundle
 
     store = state(ctx).store
     bundle = read_bundle(path, existing=store.export())
@@ -141,7 +141,7 @@ def export(
     format: Annotated[BundleFormat, typer.Option("--format", help="dir, zip or xlsx.")] = BundleFormat.dir,
 ) -> None:
     """Write the whole store as a bundle that `tacmap load` reads back."""
-    from graph.ingest import write_bundle
+    from graph.ingest.bundle import write_bundle
 
     written = write_bundle(state(ctx).store.export(), path, format.value)
     out.print(f"exported to {written}")
@@ -159,7 +159,7 @@ def seed(
     ),
 ) -> None:
     """The illustrative seed world (not official data): load it, or write it with --out."""
-    from graph.ingest import import_bundle, write_bundle
+    from graph.ingest.bundle import import_bundle, write_bundle
     from seed.generate import generate
 
     bundle = generate(scale=scale)
@@ -193,7 +193,7 @@ def stats(
 @app.command()
 def demo(ctx: typer.Context) -> None:
     """Load the illustrative seed if the store is empty, and show what is there."""
-    from graph.ingest import import_bundle
+    from graph.ingest.bundle import import_bundle
     from seed.generate import generate
 
     store = state(ctx).store

@@ -57,10 +57,9 @@ def default_data_dir() -> Path:
     return Path(base) / "tacmap"
 
 
-def _merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """Cypher's ``SET n += props``: a None value removes the property."""
-    merged = {**old, **new}
-    return {k: v for k, v in merged.items() if v is not None}
+def _insert_and_patch(props: dict[str, Any]) -> tuple[str, str]:
+    """JSON for a new row (no nulls) and the merge patch for an existing one (nulls remove)."""
+    return json.dumps({k: v for k, v in props.items() if v is not None}), json.dumps(props)
 
 
 class EmbeddedStore(Store):
@@ -105,41 +104,50 @@ class EmbeddedStore(Store):
                 self._memo = {}
 
     def _apply(self, db: sqlite3.Connection, changes: Changes) -> None:
-        for label, key in changes.replace:
-            jkey = json.dumps(key)
-            for direction, kind in OWNED[label]:
-                side = "src" if direction == "out" else "dst"
-                db.execute(
-                    f"DELETE FROM edges WHERE type = ? AND {side}_label = ? AND {side}_key = ?",
-                    (kind, label, jkey),
+        """Bulk statements; ``json_patch`` gives Cypher's ``SET n += props`` (a null removes)."""
+        db.executemany(
+            "DELETE FROM edges WHERE type = ? AND src_label = ? AND src_key = ?",
+            [
+                (kind, label, json.dumps(key))
+                for label, key in changes.replace
+                for direction, kind in OWNED[label]
+                if direction == "out"
+            ],
+        )
+        db.executemany(
+            "DELETE FROM edges WHERE type = ? AND dst_label = ? AND dst_key = ?",
+            [
+                (kind, label, json.dumps(key))
+                for label, key in changes.replace
+                for direction, kind in OWNED[label]
+                if direction == "in"
+            ],
+        )
+        db.executemany(
+            "INSERT INTO nodes (label, key, props) VALUES (?, ?, ?) "
+            "ON CONFLICT (label, key) DO UPDATE SET props = json_patch(props, ?)",
+            [(n.label, json.dumps(n.key), *_insert_and_patch(n.props)) for n in changes.nodes],
+        )
+        db.executemany(
+            "INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT "
+            "(type, src_label, src_key, dst_label, dst_key) DO UPDATE SET props = json_patch(props, ?)",
+            [
+                (
+                    e.type,
+                    e.src[0],
+                    json.dumps(e.src[1]),
+                    e.dst[0],
+                    json.dumps(e.dst[1]),
+                    *_insert_and_patch(e.props),
                 )
-        for node in changes.nodes:
-            jkey = json.dumps(node.key)
-            row = db.execute(
-                "SELECT props FROM nodes WHERE label = ? AND key = ?", (node.label, jkey)
-            ).fetchone()
-            props = _merge(json.loads(row[0]) if row else {}, node.props)
-            db.execute(
-                "INSERT OR REPLACE INTO nodes (label, key, props) VALUES (?, ?, ?)",
-                (node.label, jkey, json.dumps(props, sort_keys=True)),
-            )
-        for edge in changes.edges:
-            ends = (edge.src[0], json.dumps(edge.src[1]), edge.dst[0], json.dumps(edge.dst[1]))
-            for label, jkey in (ends[:2], ends[2:]):
-                if not db.execute(
-                    "SELECT 1 FROM nodes WHERE label = ? AND key = ?", (label, jkey)
-                ).fetchone():
-                    raise StoreError(f"{edge.type} refers to a missing {label} {json.loads(jkey)!r}")
-            row = db.execute(
-                "SELECT props FROM edges WHERE type = ? AND src_label = ? AND src_key = ? "
-                "AND dst_label = ? AND dst_key = ?",
-                (edge.type, *ends),
-            ).fetchone()
-            props = _merge(json.loads(row[0]) if row else {}, edge.props)
-            db.execute(
-                "INSERT OR REPLACE INTO edges VALUES (?, ?, ?, ?, ?, ?)",
-                (edge.type, *ends, json.dumps(props, sort_keys=True)),
-            )
+                for e in changes.edges
+            ],
+        )
+        present = set(db.execute("SELECT label, key FROM nodes"))
+        for e in changes.edges:
+            for label, key in (e.src, e.dst):
+                if (label, json.dumps(key)) not in present:
+                    raise StoreError(f"{e.type} refers to a missing {label} {key!r}")
 
     def clear(self) -> None:
         with self._lock:
