@@ -29,8 +29,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class StoreKind(StrEnum):
@@ -208,10 +208,19 @@ def demo(ctx: typer.Context) -> None:
 
 def main() -> None:
     """Entry point: run the app and turn user errors into a message and an exit status."""
+    from graph.ingest.problems import BundleError
+
     try:
         app()
+    except BundleError as exc:
+        count = len(exc.problems)
+        err.print(f"[bold red]nothing was imported:[/] {count} problem{'s' * (count != 1)} to fix")
+        for problem in exc.problems:
+            err.print(f"  {problem}", highlight=False, markup=False)
+        sys.exit(exc.exit_code)
     except TacmapError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err.print("[bold red]error:[/] ", end="")
+        err.print(str(exc), highlight=False, markup=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted")
