@@ -225,3 +225,7 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+
+
+# Commands kept in their own modules register themselves on `app` when imported.
+from api.commands import iati  # noqa: E402,F401

@@ -49,7 +49,6 @@ from xml.etree.ElementTree import Element, TreeBuilder
 from defusedxml.common import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
-from graph.errors import TacmapError
 from graph.ingest.load import ImportSummary, import_bundle
 from graph.ingest.problems import MB, BundleError, Problem, human_size
 from graph.schema.models import Bundle, Project, ProjectStatus, Provider, ProviderKind
@@ -65,16 +64,17 @@ DEFAULT_SECTORS: tuple[str, ...] = ("15113",)
 DAC_5_DIGIT = "1"  # SectorVocabulary: OECD DAC CRS purpose codes (5 digit), the default vocabulary
 OECD_DAC_REGIONS = "1"  # RegionVocabulary: OECD DAC regions, the default vocabulary
 CHUNK = 64 * 1024
+MAX_PROBLEMS = 1000  # listed per file; the rest are counted
 
 
 # -- errors and limits --------------------------------------------------------------------------
 
 
-class IatiError(BundleError, TacmapError):
+class IatiError(BundleError):
     """IATI files that cannot be imported; ``problems`` lists each (file, line, element, message).
 
-    A :class:`BundleError` (the API answers 422 with the problems) and a :class:`TacmapError`
-    (the command line prints the message and exits with status 2)."""
+    A :class:`BundleError`: the API answers 422 with the problems; the command line prints them
+    and exits with status 2."""
 
     exit_code = 2
 
@@ -171,7 +171,7 @@ UN_CHANNEL = re.compile(r"^(?:XM-DAC-)?41\d{3}$")  # OECD DAC channel codes 41xx
 
 # DAC sector -> default articles, used only when neither a tag nor a keyword names an article.
 SECTOR_ARTICLES: dict[str, tuple[int, ...]] = {
-    "15113": (6, 36),  # Anti-corruption organisations and institutions -> preventive body, specialized authorities
+    "15113": (6, 36),  # Anti-corruption organisations and institutions -> arts. 6 and 36
     "15110": (7,),  # Public sector policy and administrative management -> public sector
     "15111": (9,),  # Public finance management -> management of public finances
     "15117": (9,),  # Budget planning -> management of public finances
@@ -197,14 +197,18 @@ _ACRONYM = r"(?:uncac|cnucc)"
 _ARTICLE_WORD = r"(?:articles?|arts?\.?|articulos?|artigos?)"
 _EXPLICIT = (
     re.compile(rf"\b{_ACRONYM}\W{{0,3}}(?:{_ARTICLE_WORD}\W{{0,2}})?(\d{{1,2}})\b"),
-    re.compile(rf"\b{_ARTICLE_WORD}\W{{0,2}}(\d{{1,2}})\W{{1,3}}(?:(?:of|de|du|da|del)\W+)?(?:(?:the|la|a)\W+)?{_ACRONYM}\b"),
+    re.compile(
+        rf"\b{_ARTICLE_WORD}\W{{0,2}}(\d{{1,2}})\W{{1,3}}(?:(?:of|de|du|da|del)\W+)?(?:(?:the|la|a)\W+)?{_ACRONYM}\b"
+    ),
 )
 
 
 def fold(text: str) -> str:
     """Comparison form of a phrase: case, accents, apostrophe style, dashes and spacing ignored."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("\u2019", "'"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = text.casefold().replace("\u2019", "'")
+    if not bare.isascii():
+        decomposed = unicodedata.normalize("NFKD", bare)
+        bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.replace("-", " ").replace("_", " ").split())
 
 
@@ -213,6 +217,7 @@ class Keyword:
     keyword: str
     language: str
     articles: tuple[int, ...]
+    body: str  # the regular expression of the folded keyword, without word boundaries
     pattern: re.Pattern[str]
 
 
@@ -232,10 +237,19 @@ def keywords() -> tuple[Keyword, ...]:
                 keyword=row["keyword"],
                 language=row["language"],
                 articles=tuple(int(a) for a in row["articles"].split(";")),
+                body=body,
                 pattern=re.compile(rf"(?<!\w){body}(?!\w)"),
             )
         )
     return tuple(sorted(out, key=lambda k: -len(k.keyword)))
+
+
+@cache
+def _keyword_regex() -> re.Pattern[str]:
+    """All keywords in one alternation, longest first, so that at each position the longest
+    keyword wins and its words are not matched again by a shorter one ("foreign bribery")."""
+    parts = [f"(?P<k{i}>{kw.body})" for i, kw in enumerate(keywords())]
+    return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)")
 
 
 # -- parsed activities ----------------------------------------------------------------------------
@@ -343,7 +357,9 @@ class _SafeParser(DefusedXMLParser):
         expat.EndDoctypeDeclHandler = self._end_doctype
         target.expat = expat
 
-    def _start_doctype(self, name: str, sysid: str | None, pubid: str | None, has_internal_subset: int) -> None:
+    def _start_doctype(
+        self, name: str, sysid: str | None, pubid: str | None, has_internal_subset: int
+    ) -> None:
         if sysid or pubid:
             raise _Refused(
                 f"the file refers to an external DTD ({sysid or pubid}): external references are refused; "
@@ -425,14 +441,19 @@ class _Reader:
         self.file = file
         self.file_lang = file_lang
         self.problems: list[Problem] = []
+        self.count = 0  # every problem, listed or not
         self.lines: dict[int, int] = {}
         self.activity_label = ""
         self.activity_lang: str | None = None
 
     def bad(self, elem: Element, path: str, value: Any, message: str) -> None:
-        self.problems.append(
-            _problem(self.file, self.lines.get(id(elem)), path, value, f"{self.activity_label}: {message}")
-        )
+        self.count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(
+                _problem(
+                    self.file, self.lines.get(id(elem)), path, value, f"{self.activity_label}: {message}"
+                )
+            )
 
     def narratives(self, elem: Element | None) -> list[tuple[str | None, str]]:
         if elem is None:
@@ -462,16 +483,25 @@ class _Reader:
         raw = (elem.text or "").strip()
         if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", raw):
             return float(raw)
-        self.bad(elem, path, raw, f"'{raw}' is not an amount (write digits with a '.' for decimals, no separators)")
+        self.bad(
+            elem, path, raw, f"'{raw}' is not an amount (write digits with a '.' for decimals, no separators)"
+        )
         return None
 
     def currency(self, elem: Element, path: str, default: str | None) -> str | None:
         code = (elem.get("currency") or default or "").strip().upper()
         if not code:
-            self.bad(elem, f"{path}/@currency", None, "no currency: give value/@currency or iati-activity/@default-currency")
+            self.bad(
+                elem,
+                f"{path}/@currency",
+                None,
+                "no currency: give value/@currency or iati-activity/@default-currency",
+            )
             return None
         if code not in codelist("Currency"):
-            self.bad(elem, f"{path}/@currency", code, f"'{code}' is not a currency of the IATI Currency codelist")
+            self.bad(
+                elem, f"{path}/@currency", code, f"'{code}' is not a currency of the IATI Currency codelist"
+            )
             return None
         return code
 
@@ -489,9 +519,15 @@ class _Reader:
         ident = (elem.findtext("iati-identifier") or "").strip()
         self.activity_label = f"activity {ident}" if ident else f"activity #{index} (no iati-identifier)"
         self.activity_lang = elem.get(XML_LANG) or self.file_lang
-        before = len(self.problems)
+        before = self.count
+        if ";" in ident:
+            self.bad(
+                elem, "iati-identifier", ident, "an iati-identifier with ';' cannot be a tacmap project id"
+            )
         if not ident:
-            self.bad(elem, "iati-identifier", None, "iati-identifier is missing or empty: every activity needs one")
+            self.bad(
+                elem, "iati-identifier", None, "iati-identifier is missing or empty: every activity needs one"
+            )
         reporting = elem.find("reporting-org")
         if reporting is None:
             self.bad(elem, "reporting-org", None, "reporting-org is missing")
@@ -555,7 +591,7 @@ class _Reader:
                 self.bad(el, f"{path}/@percentage", pct, f"'{pct}' is not a percentage")
 
         status_el = elem.find("activity-status")
-        if len(self.problems) > before:
+        if self.count > before:
             return None
         return Activity(
             id=ident,
@@ -581,20 +617,33 @@ class _Reader:
                 for s in elem.findall("sector")
             ],
             tags=[
-                ((t.get("vocabulary") or "").strip(), (t.get("code") or "").strip(), " ".join(x for _, x in self.narratives(t)))
+                (
+                    (t.get("vocabulary") or "").strip(),
+                    (t.get("code") or "").strip(),
+                    " ".join(x for _, x in self.narratives(t)),
+                )
                 for t in elem.findall("tag")
             ],
             policy_markers=[
-                ((p.get("vocabulary") or "1").strip(), (p.get("code") or "").strip(), " ".join(x for _, x in self.narratives(p)))
+                (
+                    (p.get("vocabulary") or "1").strip(),
+                    (p.get("code") or "").strip(),
+                    " ".join(x for _, x in self.narratives(p)),
+                )
                 for p in elem.findall("policy-marker")
             ],
             budgets=budgets,
             transactions=transactions,
-            related=[((r.get("type") or "").strip(), (r.get("ref") or "").strip()) for r in elem.findall("related-activity")],
+            related=[
+                ((r.get("type") or "").strip(), (r.get("ref") or "").strip())
+                for r in elem.findall("related-activity")
+            ],
         )
 
 
-def _parse_file(data: bytes, filename: str, limits: IatiLimits, count: list[int]) -> tuple[list[Activity], list[Problem]]:
+def _parse_file(
+    data: bytes, filename: str, limits: IatiLimits, count: list[int]
+) -> tuple[list[Activity], list[Problem]]:
     """Every activity of one file, or the problems that make the file unreadable."""
     activities: list[Activity] = []
     state: dict[str, Any] = {"reader": None}
@@ -617,7 +666,9 @@ def _parse_file(data: bytes, filename: str, limits: IatiLimits, count: list[int]
         reader: _Reader = state["reader"]
         count[0] += 1
         if count[0] > limits.max_activities:
-            raise _Refused(f"more than {limits.max_activities:,} activities in all: split the files and import them in parts")
+            raise _Refused(
+                f"more than {limits.max_activities:,} activities in all: split the files and import them in parts"
+            )
         found = reader.activity(elem, lines, target.activities)
         if found is not None:
             activities.append(found)
@@ -626,11 +677,10 @@ def _parse_file(data: bytes, filename: str, limits: IatiLimits, count: list[int]
     parser = _SafeParser(target)
 
     def where() -> str:
-        activity = f"activity {target.current_id}" if target.current_id else (
-            f"activity #{target.activities}" if target.activities and len(target.stack) >= 2 else None
-        )
-        element = _where(target.stack)
-        return f"{activity}, element {element}" if activity else f"element {element}"
+        if len(target.stack) < 2:
+            return f" (in <{target.stack[0]}>)" if target.stack else ""
+        activity = f"activity {target.current_id}" if target.current_id else f"activity #{target.activities}"
+        return f" (in {activity}, element {_where(target.stack)})"
 
     try:
         view = memoryview(data)
@@ -652,25 +702,45 @@ def _parse_file(data: bytes, filename: str, limits: IatiLimits, count: list[int]
             )
         return [], [_problem(filename, _line(parser), None, exc.name, message)]
     except ExternalReferenceForbidden as exc:
-        return [], [_problem(filename, _line(parser), None, exc.sysid, f"refused: the file refers to an external resource ({exc.sysid})")]
+        return [], [
+            _problem(
+                filename,
+                _line(parser),
+                None,
+                exc.sysid,
+                f"refused: the file refers to an external resource ({exc.sysid})",
+            )
+        ]
     except DefusedXmlException as exc:  # any other defusedxml refusal
         return [], [_problem(filename, _line(parser), None, None, f"refused: {exc}")]
     except SyntaxError as exc:  # ParseError: not well-formed, truncated, empty
         line, column = getattr(exc, "position", (None, None))
         reason = str(exc).split(":")[0]
         if reason.startswith("no element found"):
-            reason = "the file ends too early (truncated or empty)" if target.root is not None or data.strip() else "the file is empty"
+            reason = (
+                "the file ends too early (truncated or empty)"
+                if target.root is not None or data.strip()
+                else "the file is empty"
+            )
         return [], [
             _problem(
                 filename,
                 line,
                 _where(target.stack) if target.stack else None,
                 None,
-                f"not well-formed XML at line {line}, column {column} ({where()}): {reason}",
+                f"not well-formed XML at line {line}, column {column}{where()}: {reason}",
             )
         ]
     reader = state["reader"]
-    return activities, (reader.problems if reader else [])
+    if reader is None:
+        return activities, []
+    problems = list(reader.problems)
+    if reader.count > len(problems):
+        more = reader.count - len(problems)
+        problems.append(
+            _problem(filename, None, None, None, f"{more:,} more problems in this file are not listed")
+        )
+    return activities, problems
 
 
 def _line(parser: _SafeParser) -> int | None:
@@ -704,13 +774,21 @@ def read_iati(path: Path | str, limits: IatiLimits = DEFAULT_LIMITS) -> list[Act
     that cannot be read (hostile, too large, not well-formed, unreadable values)."""
     path = Path(path)
     if not path.exists():
-        raise IatiError([_problem(path.name or str(path), None, None, None, f"no such file or folder: {path}")])
+        raise IatiError(
+            [_problem(path.name or str(path), None, None, None, f"no such file or folder: {path}")]
+        )
     paths = _xml_files(path)
     problems: list[Problem] = []
     if not paths:
         raise IatiError([_problem(path.name, None, None, None, "the folder holds no .xml file")])
     if len(paths) > limits.max_files:
-        raise IatiError([_problem(path.name, None, None, None, f"the folder holds more than {limits.max_files} .xml files")])
+        raise IatiError(
+            [
+                _problem(
+                    path.name, None, None, None, f"the folder holds more than {limits.max_files} .xml files"
+                )
+            ]
+        )
     total = 0
     for p in paths:
         size = p.stat().st_size
@@ -719,8 +797,14 @@ def read_iati(path: Path | str, limits: IatiLimits = DEFAULT_LIMITS) -> list[Act
             problems.append(_too_large(p.name, size, limits.max_file_bytes))
     if total > limits.max_total_bytes and not problems:
         problems.append(
-            _problem(path.name, None, None, None, f"refused: the files add up to {human_size(total)}, over the limit of "
-                     f"{human_size(limits.max_total_bytes)}; import them in parts")
+            _problem(
+                path.name,
+                None,
+                None,
+                None,
+                f"refused: the files add up to {human_size(total)}, over the limit of "
+                f"{human_size(limits.max_total_bytes)}; import them in parts",
+            )
         )
     if problems:
         raise IatiError(problems)
@@ -772,17 +856,23 @@ def parse_rates(data: bytes, filename: str = "rates.csv") -> dict[str, float]:
         if not any(c.strip() for c in row):
             continue
         if len(row) != 2:
-            problems.append(_problem(filename, number, None, ",".join(row), "give two cells: currency,usd_per_unit"))
+            problems.append(
+                _problem(filename, number, None, ",".join(row), "give two cells: currency,usd_per_unit")
+            )
             continue
         code, raw = row[0].strip().upper(), row[1].strip()
         if code not in codelist("Currency"):
-            problems.append(_problem(filename, number, "currency", code, f"'{code}' is not an ISO 4217 currency code"))
+            problems.append(
+                _problem(filename, number, "currency", code, f"'{code}' is not an ISO 4217 currency code")
+            )
         try:
             rate = float(raw)
             if not rate > 0 or rate == float("inf"):
                 raise ValueError
         except ValueError:
-            problems.append(_problem(filename, number, "usd_per_unit", raw, f"'{raw}' is not a positive number"))
+            problems.append(
+                _problem(filename, number, "usd_per_unit", raw, f"'{raw}' is not a positive number")
+            )
             continue
         if code in rates:
             problems.append(_problem(filename, number, "currency", code, f"{code} is given twice"))
@@ -817,6 +907,7 @@ class ProjectEntry:
     articles_basis: str  # "stated" (tag/explicit), "keywords", "sector" (inferred), "store" (kept)
     budget_usd: float | None
     budget_original: list[tuple[float, str]]  # each root activity's budget in its own currency
+    matched: list[str] = field(default_factory=list)  # what gave the articles: tags, keywords, sectors
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -835,6 +926,7 @@ class ProjectEntry:
             "budget_usd": self.budget_usd,
             "budget_original": [{"amount": a, "currency": c} for a, c in self.budget_original],
             "needs_attention": self.needs_attention,
+            "matched": list(self.matched),
             "notes": list(self.notes),
         }
 
@@ -894,7 +986,8 @@ class IatiReport:
     def text(self) -> str:
         lines = [
             f"read {self.activities_read} activities from {len(self.files)} file(s); "
-            f"sectors {', '.join(self.sectors)}" + (f"; ending on or after {self.since.isoformat()}" if self.since else ""),
+            f"sectors {', '.join(self.sectors)}"
+            + (f"; ending on or after {self.since.isoformat()}" if self.since else ""),
             f"{len(self.projects)} project(s)"
             + (f", {self.merged} activity(ies) merged into them as the same work" if self.merged else "")
             + (f"; {len(self.not_imported)} activity(ies) not imported" if self.not_imported else ""),
@@ -968,25 +1061,23 @@ def activity_articles(act: Activity, chosen: set[str]) -> tuple[dict[int, str], 
                 if number in valid and number not in found:
                     found[number] = "stated"
                     hits.append(f"'{m.group(0)}'")
+    table = keywords()
+    regex = _keyword_regex()
     for text in texts:
-        folded = fold(text)
-        covered: list[tuple[int, int]] = []
-        for kw in keywords():
-            for m in kw.pattern.finditer(folded):
-                if any(m.start() < e and s < m.end() for s, e in covered):
-                    continue  # part of a longer keyword already matched ("foreign bribery")
-                covered.append((m.start(), m.end()))
-                new = [a for a in kw.articles if a not in found]
-                for a in new:
-                    found[a] = "keywords"
-                if new:
-                    hits.append(f"'{kw.keyword}'")
+        for m in regex.finditer(fold(text)):
+            kw = table[int(m.lastgroup[1:])]  # type: ignore[index]
+            new = [a for a in kw.articles if a not in found]
+            for a in new:
+                found[a] = "keywords"
+            if new:
+                hits.append(f"'{kw.keyword}'")
     if not found:
         for code in sorted(act.dac_sectors() & chosen):
-            for a in SECTOR_ARTICLES.get(code, ()):
-                if a not in found:
-                    found[a] = "sector"
-                    hits.append(f"DAC {code}")
+            defaults = [a for a in SECTOR_ARTICLES.get(code, ()) if a not in found]
+            for a in defaults:
+                found[a] = "sector"
+            if defaults:
+                hits.append(f"DAC {code} {codelist('Sector')[code].name}")
     return found, hits
 
 
@@ -1096,13 +1187,17 @@ def check_sectors(sectors: Iterable[str]) -> tuple[str, ...]:
         if code not in known:
             near = [c for c in known if c[:3] == code[:3]][:5] if len(code) >= 3 else []
             hint = f" (codes starting {code[:3]}: {', '.join(near)})" if near else ""
-            problems.append(_problem("--sectors", None, None, code, f"'{code}' is not a DAC 5-digit sector code{hint}"))
+            problems.append(
+                _problem("--sectors", None, None, code, f"'{code}' is not a DAC 5-digit sector code{hint}")
+            )
         else:
             out.append(code)
     if problems:
         raise IatiError(problems)
     if not out:
-        raise IatiError([_problem("--sectors", None, None, None, "give at least one DAC 5-digit sector code, e.g. 15113")])
+        raise IatiError(
+            [_problem("--sectors", None, None, None, "give at least one DAC 5-digit sector code, e.g. 15113")]
+        )
     return tuple(dict.fromkeys(out))
 
 
@@ -1123,7 +1218,9 @@ def _pick_duplicates(activities: list[Activity], report: IatiReport) -> list[Act
         keep = ranked[0][1]
         out.append(keep)
         for _, other in ranked[1:]:
-            report.skip(f"same iati-identifier read again; kept the copy in {keep.file}", f"{ident} ({other.file})")
+            report.skip(
+                f"same iati-identifier read again; kept the copy in {keep.file}", f"{ident} ({other.file})"
+            )
     return out
 
 
@@ -1167,7 +1264,9 @@ class _Providers:
             if name:
                 self.by_name.setdefault(fold(name), pid)
         if not org.ref:
-            notes.append(f"organisation '{name}' has no @ref (IATI organisation identifier): provider id {pid} made from its name")
+            notes.append(
+                f"organisation '{name}' has no @ref (IATI organisation identifier): provider id {pid} made from its name"
+            )
         return pid
 
 
@@ -1207,6 +1306,7 @@ def iati_bundle(
                 links.append(link)
                 groups.union(link.upstream, link.downstream)
 
+    funded = {link.downstream for link in links if link.directed}
     members: dict[str, list[str]] = defaultdict(list)
     for ident in set(kept) | {x for link in links for x in (link.upstream, link.downstream)}:
         members[groups.find(ident)].append(ident)
@@ -1214,7 +1314,9 @@ def iati_bundle(
     providers = _Providers(existing, report)
     projects: list[Project] = []
     for ids in sorted(members.values(), key=min):
-        project, entry, not_imported = _merge(sorted(ids), kept, stored, links, chosen, rates, providers, report)
+        project, entry, not_imported = _merge(
+            sorted(ids), kept, stored, funded, chosen, rates, providers, report
+        )
         if not_imported is not None:
             report.not_imported.append(not_imported)
             continue
@@ -1228,9 +1330,9 @@ def iati_bundle(
     return bundle, report
 
 
-def _roots(ids: list[str], links: list[Link]) -> list[str]:
-    inside = set(ids)
-    funded = {l.downstream for l in links if l.directed and l.upstream in inside and l.downstream in inside}
+def _roots(ids: list[str], funded: set[str]) -> list[str]:
+    """The tops of a group's funding chain: the members no other member funds. (A link joins
+    two members of one group, so ``funded``, over all groups, can be used as it is.)"""
     return [i for i in ids if i not in funded]
 
 
@@ -1238,7 +1340,7 @@ def _merge(
     ids: list[str],
     kept: dict[str, Activity],
     stored: dict[str, Project],
-    links: list[Link],
+    funded: set[str],
     chosen: set[str],
     rates: dict[str, float] | None,
     providers: _Providers,
@@ -1252,7 +1354,7 @@ def _merge(
     cannot delete, so that project stays the one and the new activities merge into it."""
     acts = [kept[i] for i in ids if i in kept]
     in_store = [i for i in ids if i in stored]
-    roots = _roots(ids, links) or ids[:1]
+    roots = _roots(ids, funded) or ids[:1]
     notes: list[str] = []
     if in_store:
         rep_id = next((r for r in roots if r in in_store), in_store[0])
@@ -1300,7 +1402,9 @@ def _merge(
         )
         return None, None, NotImported(label, first.file, reason)
     if regions:
-        notes.append(f"also regional ({', '.join(sorted(set(regions)))}): only the recipient countries are recorded")
+        notes.append(
+            f"also regional ({', '.join(sorted(set(regions)))}): only the recipient countries are recorded"
+        )
 
     # when
     starts, ends = [], []
@@ -1314,7 +1418,11 @@ def _merge(
         ends.append(old.end)
     if not starts or not ends:
         missing = " and ".join(w for w, v in (("start", starts), ("end", ends)) if not v)
-        return None, None, NotImported(label, first.file, f"no {missing} date (activity-date or budget period)")
+        return (
+            None,
+            None,
+            NotImported(label, first.file, f"no {missing} date (activity-date or budget period)"),
+        )
     start, end = min(starts), max(ends)
     if start > end:
         return None, None, NotImported(label, first.file, f"starts on {start} after it ends on {end}")
@@ -1334,7 +1442,9 @@ def _merge(
                 notes.append(f"{act.id}: no funding participating-org; funder taken from its incoming funds")
         if not own and act.reporting_org.ref:
             own = [Org(act.reporting_org.ref, act.reporting_org.type, FUNDING, act.reporting_org.names)]
-            notes.append(f"{act.id}: no funding organisation named; its reporting organisation is taken as funder")
+            notes.append(
+                f"{act.id}: no funding organisation named; its reporting organisation is taken as funder"
+            )
         for o in own:
             pid = providers.resolve(o, recipients, notes)
             if pid not in funders:
@@ -1373,11 +1483,15 @@ def _merge(
         found = {a: "store" for a in old.articles} | (specific if rep is None else {})
     if not found:
         codes = ", ".join(sorted({s for a in acts for s in a.dac_sectors()} & chosen))
-        return None, None, NotImported(
-            label,
-            first.file,
-            f"no UNCAC article found (no tag or keyword, and DAC sector {codes} has no default articles): "
-            "add the articles to import it",
+        return (
+            None,
+            None,
+            NotImported(
+                label,
+                first.file,
+                f"no UNCAC article found (no tag or keyword, and DAC sector {codes} has no default articles): "
+                "add the articles to import it",
+            ),
         )
     bases = set(found.values())
     basis = next(b for b in ("stated", "keywords", "store", "sector") if b in bases)
@@ -1420,7 +1534,9 @@ def _merge(
             known = [u for u in downstream if u is not None]
             if known:
                 budget_usd = max(known)
-                notes.append("budget taken from the largest USD budget of the merged activities (the funder's has none)")
+                notes.append(
+                    "budget taken from the largest USD budget of the merged activities (the funder's has none)"
+                )
         if budget_usd is None and old is not None:
             budget_usd = old.budget_usd  # what IATI cannot say does not erase what the store holds
         if budget_usd is not None:
@@ -1474,6 +1590,7 @@ def _merge(
         articles_basis=basis,
         budget_usd=budget_usd,
         budget_original=originals,
+        matched=hits,
         notes=notes,
     )
     return project, entry, None
@@ -1557,7 +1674,7 @@ def import_iati(
         since=since,
         dry_run=dry_run,
         rates=rates,
-        stamp={"source": "iati", **(stamp or {})},
+        stamp={"imported_from": "iati", **(stamp or {})},
         progress=progress,
     )
 
@@ -1589,6 +1706,6 @@ def import_iati_bytes(
         since=since,
         dry_run=dry_run,
         rates=rates,
-        stamp={"source": "iati", **(stamp or {})},
+        stamp={"imported_from": "iati", **(stamp or {})},
         progress=progress,
     )

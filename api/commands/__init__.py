@@ -1,0 +1,1 @@
+"""Commands that ``api/cli.py`` registers by importing these modules (serve, keys)."""
