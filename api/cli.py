@@ -192,7 +192,7 @@ def stats(
 
 @app.command()
 def demo(ctx: typer.Context) -> None:
-    """Load the illustrative seed if the store is empty, and show what is there."""
+    """Load the illustrative seed if the store is empty, then serve the API and maps on 127.0.0.1:8000."""
     from graph.ingest.bundle import import_bundle
     from seed.generate import generate
 
@@ -204,6 +204,9 @@ def demo(ctx: typer.Context) -> None:
     else:
         out.print("the store already holds data; nothing loaded")
     stats(ctx, OutputFormat.table)
+    from api.commands.serve import serve_demo
+
+    serve_demo(ctx)
 
 
 def main() -> None:
@@ -228,4 +231,4 @@ def main() -> None:
 
 
 # Commands kept in their own modules register themselves on `app` when imported.
-from api.commands import iati  # noqa: E402,F401
+from api.commands import iati, keys, query, serve  # noqa: E402,F401

@@ -1,0 +1,216 @@
+"""API keys: created and revoked on the command line (or by an admin over HTTP), stored hashed.
+
+A key reads ``tm_<id>_<secret>``. The id is public: it names the key in lists, logs and the audit
+trail. The secret is shown once, at creation, and only its SHA-256 is kept. A fast hash is enough
+here (unlike passwords) because the secret is 256 random bits: nothing to guess from a dictionary.
+Comparison is constant-time (:func:`hmac.compare_digest`).
+
+Keys live in ``auth.sqlite`` in the data folder, beside but apart from the graph, so they work
+the same whichever store holds the graph, and a ``tacmap load`` never touches them. Every check
+reads the file (no cache of keys), so a key revoked by another process is refused on the very next
+request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.errors import NotFound
+from graph.errors import TacmapError
+
+AUTH_FILE = "auth.sqlite"
+PREFIX = "tm"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS api_keys (
+    id          TEXT PRIMARY KEY,
+    secret_hash TEXT NOT NULL,      -- sha256 hex of the secret part; the key itself is never stored
+    role        TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+    name        TEXT NOT NULL DEFAULT '',
+    state       TEXT,               -- reserved: limit a key to one State's data (later issue)
+    created_at  TEXT NOT NULL,
+    revoked_at  TEXT
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    at          TEXT NOT NULL,
+    actor       TEXT NOT NULL,      -- key id, 'anonymous' or 'cli'; never a key
+    action      TEXT NOT NULL,
+    outcome     TEXT NOT NULL,
+    client      TEXT,
+    request_id  TEXT,
+    import_id   TEXT,
+    filename    TEXT,
+    sha256      TEXT,
+    counts      TEXT,               -- JSON: created / updated / unchanged per table
+    message     TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_by_actor ON audit (actor, at);
+"""
+
+
+class Role(StrEnum):
+    viewer = "viewer"
+    editor = "editor"
+    admin = "admin"
+
+    @property
+    def rank(self) -> int:
+        return {"viewer": 1, "editor": 2, "admin": 3}[self.value]
+
+
+class ApiKey(BaseModel):
+    """What is known about a key; never its secret."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "3f9c2a71b0d4",
+                    "role": "editor",
+                    "name": "UNODC regional office, Nairobi",
+                    "state": None,
+                    "created_at": "2026-11-27T09:14:03Z",
+                    "revoked_at": None,
+                }
+            ]
+        }
+    )
+
+    id: str = Field(description="Public id: the part between `tm_` and the second underscore.")
+    role: Role
+    name: str = ""
+    state: str | None = Field(None, description="Reserved: a State this key is limited to.")
+    created_at: str
+    revoked_at: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+def now() -> str:
+    """UTC now as ISO 8601 with a Z, second precision (readable in SQLite and JSON)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def split_key(token: str) -> tuple[str, str] | None:
+    """``tm_<id>_<secret>`` -> (id, secret); None for anything else."""
+    parts = token.strip().split("_", 2)
+    if len(parts) != 3 or parts[0] != PREFIX or not parts[1] or not parts[2]:
+        return None
+    return parts[1], parts[2]
+
+
+class AuthDB:
+    """The SQLite file that holds keys and the audit trail (see :mod:`api.audit`)."""
+
+    def __init__(self, data_dir: Path | str) -> None:
+        self.path = Path(data_dir) / AUTH_FILE
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with closing(sqlite3.connect(self.path, timeout=30)) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """This thread's connection, in a transaction committed on exit (rolled back on error).
+
+        One connection per thread, kept open: opening the file costs a millisecond, a key lookup
+        on an open connection a few microseconds. Each transaction still reads the latest commit
+        (WAL), so a key revoked by another process is refused on the next request.
+        """
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, check_same_thread=True)
+            db.row_factory = sqlite3.Row
+            self._local.db = db
+        with db:
+            yield db
+
+
+class KeyStore:
+    """Create, list, revoke and check API keys."""
+
+    def __init__(self, db: AuthDB) -> None:
+        self.db = db
+
+    def create(self, role: Role | str, name: str = "") -> tuple[ApiKey, str]:
+        """A new key: its record and the full key text, which is never shown again."""
+        try:
+            role = Role(role)
+        except ValueError:
+            raise TacmapError(f"unknown role {role!r}: choose viewer, editor or admin") from None
+        key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+        record = ApiKey(id=key_id, role=role, name=name, created_at=now())
+        with self.db.connect() as db:
+            db.execute(
+                "INSERT INTO api_keys (id, secret_hash, role, name, created_at) VALUES (?, ?, ?, ?, ?)",
+                (key_id, _digest(secret), role.value, name, record.created_at),
+            )
+        return record, f"{PREFIX}_{key_id}_{secret}"
+
+    def revoke(self, key_id: str) -> ApiKey:
+        """Revoke a key by id (or by the full key text); revoking twice is harmless."""
+        parsed = split_key(key_id)
+        key_id = parsed[0] if parsed else key_id.strip()
+        with self.db.connect() as db:
+            db.execute(
+                "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now(), key_id)
+            )
+            row = db.execute("SELECT * FROM api_keys WHERE id = ?", (key_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no key with id {key_id!r}: `tacmap keys list` shows the ids")
+        return _record(row)
+
+    def list(self, include_revoked: bool = True) -> list[ApiKey]:
+        with self.db.connect() as db:
+            rows = db.execute("SELECT * FROM api_keys ORDER BY created_at, id").fetchall()
+        keys = [_record(r) for r in rows]
+        return keys if include_revoked else [k for k in keys if k.active]
+
+    def has_active(self, role: Role) -> bool:
+        with self.db.connect() as db:
+            row = db.execute(
+                "SELECT 1 FROM api_keys WHERE role = ? AND revoked_at IS NULL LIMIT 1", (role.value,)
+            ).fetchone()
+        return row is not None
+
+    def verify(self, token: str) -> ApiKey | None:
+        """The active key ``token`` is, or None. Same work whether or not the id exists."""
+        parsed = split_key(token)
+        key_id, secret = parsed if parsed else ("", token)
+        with self.db.connect() as db:
+            row = db.execute("SELECT * FROM api_keys WHERE id = ?", (key_id,)).fetchone()
+        stored = row["secret_hash"] if row is not None else _digest(secrets.token_hex(16))
+        matches = hmac.compare_digest(stored, _digest(secret))
+        if row is None or not matches or row["revoked_at"] is not None:
+            return None
+        return _record(row)
+
+
+def _record(row: sqlite3.Row) -> ApiKey:
+    return ApiKey(
+        id=row["id"],
+        role=row["role"],
+        name=row["name"],
+        state=row["state"],
+        created_at=row["created_at"],
+        revoked_at=row["revoked_at"],
+    )

@@ -1,0 +1,73 @@
+"""``tacmap keys create|list|revoke``: API keys for the HTTP API, kept hashed in the data folder.
+
+Keys are local to a deployment's data folder (``auth.sqlite``) whichever store holds the graph,
+so managing them needs no server running and no Neo4j connection.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from api.audit import AuditLog
+from api.auth import AuthDB, KeyStore, Role
+from api.cli import OutputFormat, app, err, out, state
+from graph.store import default_data_dir
+
+keys_app = typer.Typer(help="API keys for `tacmap serve`: create, list, revoke.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+def _db(ctx: typer.Context) -> AuthDB:
+    return AuthDB(state(ctx).data_dir or default_data_dir())
+
+
+@keys_app.command("create")
+def create(
+    ctx: typer.Context,
+    role: Annotated[
+        Role, typer.Option(help="viewer reads; editor also imports and exports; admin also keys and audit.")
+    ],
+    name: Annotated[str, typer.Option(help="Who or what will use it.")] = "",
+) -> None:
+    """Create a key and print it once (only its hash is kept: copy it now)."""
+    db = _db(ctx)
+    info, key = KeyStore(db).create(role, name)
+    AuditLog(db).record(
+        actor="cli", action="key.create", client="local", message=f"{info.id} ({info.role.value})"
+    )
+    err.print(f"created {info.role.value} key {info.id}; it is shown this once, store it safely:")
+    out.print(key, highlight=False, soft_wrap=True)
+
+
+@keys_app.command("revoke")
+def revoke(
+    ctx: typer.Context,
+    key_id: Annotated[str, typer.Argument(help="The key's id (the part after `tm_`), or the whole key.")],
+) -> None:
+    """Revoke a key: the next request with it gets 401."""
+    db = _db(ctx)
+    info = KeyStore(db).revoke(key_id)
+    AuditLog(db).record(actor="cli", action="key.revoke", client="local", message=info.id)
+    out.print(f"revoked key {info.id} ({info.role.value})")
+
+
+@keys_app.command("list")
+def list_keys(
+    ctx: typer.Context,
+    format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    all_keys: Annotated[bool, typer.Option("--all", help="Include revoked keys.")] = False,
+) -> None:
+    """Keys by id, role and name (never the secret)."""
+    keys = KeyStore(_db(ctx)).list(include_revoked=all_keys)
+    if format is OutputFormat.json:
+        out.print_json(data=[k.model_dump(mode="json") for k in keys])
+        return
+    table = Table()
+    for column in ("id", "role", "name", "created", "revoked"):
+        table.add_column(column)
+    for k in keys:
+        table.add_row(k.id, k.role.value, k.name, k.created_at, k.revoked_at or "")
+    out.print(table)

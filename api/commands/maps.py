@@ -1,0 +1,59 @@
+"""``tacmap map KIND [filters] -o FILE.html``: a map as one HTML file that opens offline.
+
+The file is the same page ``GET /maps/{kind}`` serves: no personal data, nothing fetched from the
+network, all data text escaped.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli import app, out, state
+from viz.filters import KINDS
+
+MapKind = StrEnum("MapKind", {k: k for k in KINDS})  # type: ignore[misc]
+
+
+@app.command("map")
+def map_command(
+    ctx: typer.Context,
+    kind: Annotated[
+        MapKind, typer.Argument(metavar="KIND", help="coordination, overlaps, gaps, pairings or ego.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the HTML file.")],
+    state_: Annotated[str | None, typer.Option("--state", help="Only this State (ISO3), e.g. KEN.")] = None,
+    article: Annotated[int | None, typer.Option(min=1, max=71, help="Only this UNCAC article.")] = None,
+    group: Annotated[
+        str | None,
+        typer.Option(help="UN regional group: african, asia_pacific, eastern_european, grulac, weog."),
+    ] = None,
+    provider: Annotated[str | None, typer.Option(help="Only this provider's projects (provider id).")] = None,
+    as_of: Annotated[
+        datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="The date the map is drawn for.")
+    ] = None,
+    node: Annotated[
+        str | None,
+        typer.Option(help="ego only: the centre, as Label:key (State:KEN, Provider:dfid, Network:x)."),
+    ] = None,
+) -> None:
+    """Draw a map (interactive HTML, works offline) and write it to a file."""
+    from viz.maps import build_map
+
+    html = build_map(
+        state(ctx).store,
+        kind.value,
+        state=state_,
+        article=article,
+        group=group,
+        provider=provider,
+        as_of=as_of.date() if as_of else None,
+        node=node,
+    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(html, encoding="utf-8")
+    out.print(f"wrote the {kind.value} map to {output} ({len(html) / 1e6:.1f} MB); open it in any browser")

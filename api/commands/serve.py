@@ -1,0 +1,106 @@
+"""``tacmap serve`` and the serving half of ``tacmap demo``.
+
+One worker shares the store the command line already opened (and initialised: reference data is
+loaded once, before any request). More workers each build the app from the environment through
+:func:`api.app.app_from_env`; the embedded store lets them all read, and one write at a time.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from api.app import create_app, log_config
+from api.audit import AuditLog, new_import_id
+from api.auth import AuthDB, KeyStore, Role
+from api.cli import app, err, out, state
+from api.settings import Settings
+from graph.store import default_data_dir
+
+
+def _settings(ctx: typer.Context, **overrides: object) -> Settings:
+    """Environment settings, with the command line's --store and --data-dir on top."""
+    c = state(ctx)
+    values = Settings.from_env().model_dump()
+    values["data_dir"] = c.data_dir or values["data_dir"] or default_data_dir()
+    values["store"] = c.store.name  # the store the command line opened (and checked)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)
+
+
+def run(ctx: typer.Context, settings: Settings, host: str, port: int, workers: int) -> None:
+    """Print where to look, then serve until interrupted."""
+    base = f"http://{host}:{port}"
+    out.print(f"home page: {base}/", highlight=False)
+    out.print(f"API docs:  {base}/docs", highlight=False)
+    if workers == 1:
+        application = create_app(settings, store=state(ctx).store)
+        uvicorn.run(application, host=host, port=port, log_config=log_config(), access_log=False)
+    else:
+        os.environ.update(settings.to_env())
+        uvicorn.run(
+            "api.app:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=log_config(),
+            access_log=False,
+            timeout_worker_healthcheck=120,  # a worker imports pandas, networkx, pyvis: seconds on a busy host
+        )
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (0.0.0.0 for every interface).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+    anonymous_read: Annotated[
+        bool | None,
+        typer.Option(
+            "--anonymous-read/--no-anonymous-read", help="Let requests without a key read (no personal data)."
+        ),
+    ] = None,
+) -> None:
+    """Serve the HTTP API (keys: `tacmap keys create --role viewer|editor|admin`)."""
+    run(ctx, _settings(ctx, anonymous_read=anonymous_read), host, port, workers)
+
+
+def serve_demo(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Load the illustrative seed if the store is empty, make sure a local admin key exists
+    (printed once, when created), and serve on loopback with anonymous reading switched on so a
+    browser can open the home page and maps without a key (reads only, no personal data)."""
+    c = state(ctx)
+    store = c.store
+    settings = _settings(ctx, anonymous_read=True)
+    db = AuthDB(settings.data_dir)
+    if store.export().size() == 0:
+        from graph.ingest.bundle import import_bundle
+        from seed.generate import generate
+
+        import_id = new_import_id()
+        summary = import_bundle(store, generate(), stamp={"import_id": import_id})
+        AuditLog(db).record(
+            actor="cli",
+            action="import",
+            client="local",
+            import_id=import_id,
+            filename="seed (illustrative)",
+            counts=summary.to_dict(),
+        )
+        out.print("loaded the illustrative seed")
+    keys = KeyStore(db)
+    if keys.has_active(Role.admin):
+        err.print("an admin key already exists (`tacmap keys list`); anonymous visitors can read")
+    else:
+        info, key = keys.create(Role.admin, "local demo admin")
+        AuditLog(db).record(actor="cli", action="key.create", client="local", message=f"{info.id} (admin)")
+        out.print("local admin key (shown this once; paste it in the docs' Authorize box):", highlight=False)
+        out.print(f"  {key}", highlight=False, soft_wrap=True)
+    run(ctx, settings, host, port, 1)

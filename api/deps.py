@@ -1,0 +1,191 @@
+"""Dependencies, declared once as ``Annotated`` aliases so a route's signature says what it needs:
+``store: StoreDep``, ``who: Viewer`` (any key, or anonymous when allowed), ``who: Editor``,
+``who: Admin``, ``page: PageDep``. Tests override :func:`get_services` or build the app with an
+open store; nothing here reads the environment.
+
+Dependencies that only look things up are ``async def``: FastAPI runs a plain ``def`` dependency
+in its thread pool, and a thread hop per dependency per request was most of the cost of a cached
+answer. The key check is one indexed SQLite read on an open connection (microseconds; WAL readers
+never wait for writers), so it runs on the event loop too; opening the store stays in the pool.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import Depends, HTTPException, Query, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from api.audit import AuditLog
+from api.auth import AuthDB, KeyStore, Role
+from api.errors import invalid
+from api.settings import Settings
+from graph.store import EmbeddedStore, Neo4jStore, Store, StoreError
+
+if TYPE_CHECKING:
+    from api.routers.snapshot import DataCache
+
+
+def open_configured_store(settings: Settings) -> Store:
+    """The store the settings name (the API's twin of :func:`graph.store.open_store`)."""
+    if settings.store_kind == "embedded":
+        return EmbeddedStore(settings.data_dir)
+    if settings.neo4j is None:
+        raise StoreError("the neo4j store needs NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD) to be set")
+    return Neo4jStore(settings.neo4j)
+
+
+class Services:
+    """What every request shares: settings, the one store object, keys and audit.
+
+    The store is opened on first use (not at import, so ``/health`` answers even when Neo4j is
+    down) and shared by all requests: the embedded store is thread-safe and notices writes by
+    other processes; the Neo4j driver is a connection pool.
+    """
+
+    def __init__(self, settings: Settings, store: Store | None = None) -> None:
+        self.settings = settings
+        self._store = store
+        self._owns_store = store is None
+        self._cache: DataCache | None = None
+        self._lock = threading.Lock()
+        db = AuthDB(settings.data_dir)
+        self.keys = KeyStore(db)
+        self.audit = AuditLog(db)
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    self._store = open_configured_store(self.settings)
+        return self._store
+
+    @property
+    def cache(self) -> DataCache:
+        """What this app computed from the store's data (see :class:`api.routers.snapshot.DataCache`)."""
+        if self._cache is None:
+            from api.routers.snapshot import DataCache
+
+            store = self.store
+            with self._lock:
+                if self._cache is None:
+                    self._cache = DataCache(store, self.settings.store_cache_seconds)
+        return self._cache
+
+    def close(self) -> None:
+        if self._owns_store and self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+async def get_services(request: Request) -> Services:
+    return request.app.state.services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+async def get_settings(services: ServicesDep) -> Settings:
+    return services.settings
+
+
+def get_store(services: ServicesDep) -> Store:
+    return services.store
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a key (id and role) or, when allowed, anonymous (role None)."""
+
+    key_id: str | None
+    role: Role | None
+
+    @property
+    def actor(self) -> str:
+        return self.key_id or "anonymous"
+
+    @property
+    def sees_personal_data(self) -> bool:
+        """Experts' emails: editors and admins only; viewers and anonymous never."""
+        return self.role is not None and self.role.rank >= Role.editor.rank
+
+
+bearer_scheme = HTTPBearer(auto_error=False, description="`Authorization: Bearer tm_<id>_<secret>`")
+header_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="`X-API-Key: tm_<id>_<secret>`")
+
+
+async def current_principal(
+    request: Request,
+    services: ServicesDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)] = None,
+    api_key: Annotated[str | None, Security(header_scheme)] = None,
+) -> Principal:
+    token = bearer.credentials if bearer else api_key
+    if not token:
+        if services.settings.anonymous_read:
+            return Principal(None, None)
+        raise HTTPException(
+            401, "an API key is required: send it as `Authorization: Bearer <key>` or `X-API-Key: <key>`"
+        )
+    key = services.keys.verify(token)
+    if key is None:
+        raise HTTPException(401, "the API key is not valid or has been revoked")
+    request.state.key_id = key.id
+    return Principal(key.id, key.role)
+
+
+def require(minimum: Role):
+    """A dependency that lets through keys of ``minimum`` role or higher (anonymous: viewer only)."""
+
+    async def dependency(who: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if who.role is None:
+            if minimum is Role.viewer:
+                return who
+            raise HTTPException(401, f"this needs an API key with the {minimum.value} role")
+        if who.role.rank < minimum.rank:
+            raise HTTPException(
+                403, f"this needs the {minimum.value} role; the key {who.key_id} is a {who.role.value}"
+            )
+        return who
+
+    dependency.__name__ = f"require_{minimum.value}"
+    return dependency
+
+
+Viewer = Annotated[Principal, Depends(require(Role.viewer))]
+Editor = Annotated[Principal, Depends(require(Role.editor))]
+Admin = Annotated[Principal, Depends(require(Role.admin))]
+
+
+@dataclass(frozen=True)
+class Page:
+    limit: int
+    offset: int
+
+
+async def page_params(
+    settings: SettingsDep,
+    limit: Annotated[
+        int | None,
+        Query(ge=1, description="Items per page (default and maximum are server settings).", examples=[50]),
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000, description="Items to skip.", examples=[0])] = 0,
+) -> Page:
+    limit = limit or settings.default_page_size
+    if limit > settings.max_page_size:
+        raise invalid("limit", f"limit may be at most {settings.max_page_size}")
+    return Page(limit, offset)
+
+
+PageDep = Annotated[Page, Depends(page_params)]
+
+
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None

@@ -1,0 +1,123 @@
+"""What every list endpoint shares: pagination with totals, and CSV/XLSX downloads.
+
+Why downloads ignore ``limit``/``offset``: a spreadsheet user wants every row that matches the
+filters, not one page; the filters still apply. File names say what and when
+(``overlaps-2026-11-27.csv``) so downloads from different days do not overwrite each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from api.deps import Page
+from api.tables import csv_bytes, plain_row, table, xlsx_bytes
+from graph.schema.reference import UN_GROUPS
+
+T = TypeVar("T")
+
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class Format(StrEnum):
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+FormatDep = Annotated[
+    Format,
+    Query(
+        alias="format",
+        description="`json` (one page), or `csv` / `xlsx`: a download of every matching row.",
+        examples=["json"],
+    ),
+]
+
+
+StateQ = Annotated[str | None, Query(description="Only this State (ISO3).", examples=["KEN"])]
+ArticleQ = Annotated[int | None, Query(ge=1, le=71, description="Only this UNCAC article.", examples=[6])]
+UnGroup = StrEnum("UnGroup", {code: code for code in UN_GROUPS})  # type: ignore[misc]
+GroupQ = Annotated[
+    UnGroup | None,
+    Query(description="UN regional group (primary group of the State).", examples=["african"]),
+]
+ProviderQ = Annotated[str | None, Query(description="Only this provider (id).", examples=["unodc"])]
+AsOfQ = Annotated[
+    date | None, Query(description="The day to look at (default: today).", examples=["2009-09-01"])
+]
+
+
+class Paged(BaseModel, Generic[T]):
+    """One page of a list, with the total number of matches."""
+
+    total: int = Field(description="Matches before pagination.", examples=[137])
+    limit: int = Field(examples=[50])
+    offset: int = Field(examples=[0])
+    items: list[T]
+
+
+def example_of(model: Any) -> dict[str, Any]:
+    """The first example a pydantic model declares."""
+    return model.model_config["json_schema_extra"]["examples"][0]
+
+
+def download_responses(
+    item: dict[str, Any] | None = None, paged: bool = True
+) -> dict[int | str, dict[str, Any]]:
+    """The 200 response for OpenAPI: a JSON page whose example holds ``item``, or a download."""
+    json_example = {"total": 1, "limit": 50, "offset": 0, "items": [item]} if paged else item
+    return {
+        200: {
+            "description": "A page of results as JSON, or every row as CSV or XLSX with `?format=`.",
+            "content": {
+                "application/json": {"example": json_example},
+                CSV: {
+                    "schema": {"type": "string"},
+                    "example": "id,name\r\nUNODC,United Nations Office on Drugs and Crime\r\n",
+                },
+                XLSX: {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    }
+
+
+def same(a: object, b: object) -> bool:
+    """Case-insensitive equality of codes and labels in filters (``ken`` finds ``KEN``)."""
+    return str(a or "").casefold() == str(b or "").casefold()
+
+
+def attachment(name: str, fmt: Format, body: bytes) -> Response:
+    filename = f"{name}-{date.today().isoformat()}.{fmt.value}"
+    media = CSV if fmt is Format.csv else XLSX
+    return Response(
+        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+def download(name: str, rows: Iterable[Any], fmt: Format) -> Response:
+    """Every row as a CSV or XLSX attachment named ``<name>-<today>.<ext>``."""
+    columns, flat = table(rows)
+    body = csv_bytes(columns, flat) if fmt is Format.csv else xlsx_bytes({name: (columns, flat)})
+    return attachment(name, fmt, body)
+
+
+def listing(name: str, rows: Sequence[Any], page: Page, fmt: Format) -> Any:
+    """A page of ``rows`` as :class:`Paged` JSON, or all of them as a download."""
+    if fmt is not Format.json:
+        return download(name, rows, fmt)
+    return {
+        "total": len(rows),
+        "limit": page.limit,
+        "offset": page.offset,
+        "items": [
+            r if isinstance(r, BaseModel) else plain_row(r) for r in rows[page.offset : page.offset + page.limit]
+        ],
+    }

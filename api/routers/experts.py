@@ -1,0 +1,48 @@
+"""``/experts``: the roster (``/experts/shortlist``, who fits a need, is a question: see
+``questions.py``).
+
+Experts' emails are personal data: only editors and admins see them; for anyone else the field
+is null, in JSON and in downloads alike.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.deps import PageDep, Viewer
+from api.errors import error_responses
+from api.routers.common import Format, FormatDep, Paged, download_responses, example_of, listing, same
+from api.routers.schemas import ExpertOut
+from api.routers.snapshot import SnapshotDep
+
+router = APIRouter(prefix="/experts", tags=["experts"], responses=error_responses(401, 403))
+
+
+@router.get(
+    "",
+    response_model=Paged[ExpertOut],
+    responses=download_responses(example_of(ExpertOut)),
+    summary="List experts",
+)
+def list_experts(
+    who: Viewer,
+    snap: SnapshotDep,
+    page: PageDep,
+    fmt: FormatDep = Format.json,
+    nationality: Annotated[str | None, Query(description="ISO3.", examples=["KEN"])] = None,
+    article: Annotated[int | None, Query(ge=1, le=71, examples=[46])] = None,
+    language: Annotated[str | None, Query(description="ISO 639-1 code.", examples=["fr"])] = None,
+    form: Annotated[str | None, Query(examples=["legal_advice"])] = None,
+) -> Any:
+    """The expert roster, filtered by nationality, article, language and form of assistance."""
+    rows = [
+        e
+        for e in snap.experts(who.sees_personal_data)
+        if (nationality is None or same(e.nationality, nationality))
+        and (article is None or article in e.articles)
+        and (language is None or any(same(x, language) for x in e.languages))
+        and (form is None or any(same(x, form) for x in e.forms))
+    ]
+    return listing("experts", rows, page, fmt)

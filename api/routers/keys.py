@@ -1,0 +1,80 @@
+"""``/keys``: admins list, create and revoke API keys over HTTP (``tacmap keys`` does the same
+locally). The key text is in the creation response only, never again."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.auth import ApiKey, Role
+from api.deps import Admin, ServicesDep, client_address
+from api.errors import error_responses
+from api.routers.common import example_of
+
+router = APIRouter(prefix="/keys", tags=["audit and keys"], responses=error_responses(401, 403))
+
+
+class NewKey(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"role": "viewer", "name": "Donor dashboard"}]})
+    role: Role
+    name: str = Field("", max_length=200, description="Who or what uses it.")
+
+
+class CreatedKey(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "key": "tm_3f9c2a71b0d4_Jq0…",
+                    "info": ApiKey.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+                }
+            ]
+        }
+    )
+    key: str = Field(description="The full key: shown this once only.")
+    info: ApiKey
+
+
+@router.get(
+    "",
+    response_model=list[ApiKey],
+    responses={200: {"content": {"application/json": {"example": [example_of(ApiKey)]}}}},
+    summary="List keys",
+)
+def list_keys(services: ServicesDep, who: Admin) -> Any:
+    return services.keys.list()
+
+
+@router.post(
+    "", response_model=CreatedKey, status_code=201, responses=error_responses(422), summary="Create a key"
+)
+def create_key(request: Request, body: NewKey, services: ServicesDep, who: Admin) -> CreatedKey:
+    info, key = services.keys.create(body.role, body.name)
+    services.audit.record(
+        actor=who.actor,
+        action="key.create",
+        client=client_address(request),
+        request_id=getattr(request.state, "request_id", None),
+        message=f"{info.id} ({info.role.value})",
+    )
+    return CreatedKey(key=key, info=info)
+
+
+@router.delete("/{key_id}", response_model=ApiKey, responses=error_responses(404), summary="Revoke a key")
+def revoke_key(
+    request: Request,
+    services: ServicesDep,
+    who: Admin,
+    key_id: Annotated[str, Path(description="The key's public id.", examples=["3f9c2a71b0d4"])],
+) -> ApiKey:
+    info = services.keys.revoke(key_id)
+    services.audit.record(
+        actor=who.actor,
+        action="key.revoke",
+        client=client_address(request),
+        request_id=getattr(request.state, "request_id", None),
+        message=info.id,
+    )
+    return info

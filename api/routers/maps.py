@@ -1,0 +1,86 @@
+"""``GET /maps/{kind}`` and ``GET /``: the maps and the home page as HTML, for the same readers
+as the data they show (viewers, or anonymous when allowed). The pages hold no personal data and
+load nothing from outside the server (``viz`` inlines what it needs). A page is built once per
+version of the data and filters (see :class:`api.routers.snapshot.DataCache`)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+
+from api.deps import ServicesDep, Viewer
+from api.errors import error_responses
+from api.routers.common import ArticleQ, AsOfQ, GroupQ, ProviderQ, StateQ
+from viz.filters import KINDS
+
+router = APIRouter(tags=["maps"], responses=error_responses(400, 401, 403, 404))
+
+MapKind = StrEnum("MapKind", {k: k for k in KINDS})  # type: ignore[misc]
+
+HTML = {
+    200: {
+        "content": {"text/html": {"schema": {"type": "string"}, "example": "<!DOCTYPE html><html>…</html>"}},
+        "description": "A self-contained HTML page.",
+    }
+}
+
+
+@router.get("/maps/{kind}", response_class=HTMLResponse, responses=HTML, summary="A map as an HTML page")
+def get_map(
+    who: Viewer,
+    services: ServicesDep,
+    kind: MapKind,
+    state: StateQ = None,
+    article: ArticleQ = None,
+    group: GroupQ = None,
+    provider: ProviderQ = None,
+    as_of: AsOfQ = None,
+    node: Annotated[
+        str | None, Query(description="`ego` maps only: the centre, as `Label:key`.", examples=["State:KEN"])
+    ] = None,
+) -> HTMLResponse:
+    """coordination, overlaps, gaps, pairings, or ego (everything within two hops of `node`)."""
+    from viz.maps import build_map
+
+    filters = {
+        "state": state,
+        "article": article,
+        "group": group and group.value,
+        "provider": provider,
+        "as_of": as_of,
+        "node": node,
+    }
+    cache = services.cache
+    html = cache.get(
+        ("map", kind.value, *sorted(filters.items())), lambda: build_map(cache.reader, kind.value, **filters)
+    )
+    return HTMLResponse(html)
+
+
+@router.get("/", response_class=HTMLResponse, responses=HTML, summary="Home page")
+def home(
+    who: Viewer,
+    services: ServicesDep,
+    state: StateQ = None,
+    article: ArticleQ = None,
+    group: GroupQ = None,
+    provider: ProviderQ = None,
+    as_of: AsOfQ = None,
+) -> HTMLResponse:
+    """The home page: what the graph holds, and links to every map and question."""
+    from viz.home import home_page
+
+    filters = {
+        "state": state,
+        "article": article,
+        "group": group and group.value,
+        "provider": provider,
+        "as_of": as_of,
+    }
+    given = {k: v for k, v in filters.items() if v is not None}
+    cache = services.cache
+    html = cache.get(("home", *sorted(given.items())), lambda: home_page(cache.reader, **given))
+    return HTMLResponse(html)

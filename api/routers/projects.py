@@ -1,0 +1,56 @@
+"""``/projects``: funded technical assistance, filtered the ways officers ask."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.deps import PageDep, Viewer
+from api.errors import error_responses
+from api.routers.common import Format, FormatDep, Paged, download_responses, example_of, listing, same
+from api.routers.schemas import ProjectOut
+from api.routers.snapshot import SnapshotDep
+from graph.schema.models import ProjectStatus
+
+router = APIRouter(prefix="/projects", tags=["projects"], responses=error_responses(401, 403))
+
+
+@router.get(
+    "",
+    response_model=Paged[ProjectOut],
+    responses=download_responses(example_of(ProjectOut)),
+    summary="List projects",
+)
+def list_projects(
+    who: Viewer,
+    snap: SnapshotDep,
+    page: PageDep,
+    fmt: FormatDep = Format.json,
+    state: Annotated[str | None, Query(description="A beneficiary State (ISO3).", examples=["KEN"])] = None,
+    provider: Annotated[
+        str | None, Query(description="A provider that funds or implements it.", examples=["unodc"])
+    ] = None,
+    article: Annotated[int | None, Query(ge=1, le=71, examples=[6])] = None,
+    status: Annotated[ProjectStatus | None, Query(examples=["ongoing"])] = None,
+    network: Annotated[
+        str | None, Query(description="Run through this network.", examples=["eaaaca"])
+    ] = None,
+    active_on: Annotated[
+        date | None,
+        Query(description="Running on this date (start and end inclusive).", examples=["2009-09-01"]),
+    ] = None,
+) -> Any:
+    """Projects, filtered by beneficiary, provider, article, status, network and date."""
+    rows = [
+        p
+        for p in snap.projects
+        if (state is None or any(same(b, state) for b in p.beneficiaries))
+        and (provider is None or provider in p.funders or provider == p.implementer)
+        and (article is None or article in p.articles)
+        and (status is None or p.status == status)
+        and (network is None or same(p.network, network))
+        and (active_on is None or p.start <= active_on <= p.end)
+    ]
+    return listing("projects", rows, page, fmt)

@@ -1,0 +1,173 @@
+"""Response models of the resources: the bundle's records plus provenance, with examples.
+
+Records are the same models the bundle uses (field names match the spreadsheet columns), so
+what a client reads is what an officer uploads. ``import_id`` says which import last wrote the
+record (see ``GET /audit``). ``Expert.email`` is personal data: null for viewers and anonymous.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from graph.schema.models import Expert, Need, Network, Project, Provider
+
+PROVENANCE = Field(None, description="The import that last wrote this record (see `GET /audit`).")
+
+
+def _examples(*rows: dict) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": list(rows)})
+
+
+class ProviderOut(Provider):
+    model_config = _examples(
+        {
+            "id": "unodc",
+            "name": "United Nations Office on Drugs and Crime",
+            "kind": "un_entity",
+            "country": "AUT",
+            "import_id": "imp_20261127T091403_ab12cd",
+        }
+    )
+    import_id: str | None = PROVENANCE
+
+
+class NetworkOut(Network):
+    model_config = _examples(
+        {
+            "id": "eaaaca",
+            "name": "East African Association of Anti-Corruption Authorities",
+            "members": ["KEN", "TZA", "UGA"],
+            "import_id": "imp_20261127T091403_ab12cd",
+        }
+    )
+    import_id: str | None = PROVENANCE
+
+
+class NeedOut(Need):
+    model_config = _examples(
+        {
+            "id": "need-KEN-006-capacity_building",
+            "state": "KEN",
+            "article": 6,
+            "form": "capacity_building",
+            "priority": "high",
+            "identified_on": "2008-03-14",
+            "source": "self-assessment",
+            "import_id": "imp_20261127T091403_ab12cd",
+        }
+    )
+    import_id: str | None = PROVENANCE
+
+
+class ProjectOut(Project):
+    model_config = _examples(
+        {
+            "id": "prj-0001",
+            "title": "Strengthening the Ethics and Anti-Corruption Commission",
+            "funders": ["dfid"],
+            "implementer": "unodc",
+            "beneficiaries": ["KEN"],
+            "articles": [6, 36],
+            "forms": ["capacity_building"],
+            "start": "2008-01-01",
+            "end": "2010-12-31",
+            "budget_usd": 1250000.0,
+            "status": "ongoing",
+            "network": None,
+            "import_id": None,
+        }
+    )
+    import_id: str | None = PROVENANCE
+
+
+class ExpertOut(Expert):
+    model_config = _examples(
+        {
+            "id": "exp-0042",
+            "name": "Amina Odhiambo",
+            "nationality": "KEN",
+            "articles": [46, 48],
+            "forms": ["legal_advice"],
+            "languages": ["en", "sw"],
+            "gender": "female",
+            "email": None,
+            "recommended_by": "KEN",
+            "import_id": None,
+        }
+    )
+    email: str | None = Field(None, description="Personal data: only editors and admins see it.")
+    import_id: str | None = PROVENANCE
+
+
+class ImplementationOut(BaseModel):
+    article: int
+    status: str
+
+
+class StateOut(BaseModel):
+    """A State from reference data, with what the bundle says about it."""
+
+    model_config = _examples(
+        {
+            "iso3": "KEN",
+            "iso2": "KE",
+            "name": "Kenya",
+            "region": "Africa",
+            "subregion": "Sub-Saharan Africa",
+            "un_group": "african",
+            "income_group": "Lower middle",
+            "dac_member": False,
+            "party_since": "2005-12-14",
+            "self_assessment_on": "2008-03-14",
+            "need_count": 14,
+            "project_count": 6,
+        }
+    )
+    iso3: str
+    iso2: str | None = None
+    name: str
+    region: str | None = None
+    subregion: str | None = None
+    un_group: str | None = None
+    income_group: str | None = None
+    dac_member: bool | None = None
+    party_since: str | None = Field(None, description="Date it became a State party (ISO 8601).")
+    self_assessment_on: str | None = Field(None, description="Date of its self-assessment, if any.")
+    need_count: int = Field(0, description="Needs recorded for it.")
+    project_count: int = Field(0, description="Projects that benefit it.")
+
+
+class StateDetail(StateOut):
+    """A State with its needs, projects, providers, networks and implementation reports."""
+
+    model_config = _examples(
+        {
+            **StateOut.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+            "needs": [],
+            "projects": [],
+            "providers": [],
+            "networks": [],
+            "implementation": [],
+        }
+    )
+    needs: list[NeedOut] = Field(default_factory=list, description="Its needs.")
+    projects: list[ProjectOut] = Field(default_factory=list, description="Projects that benefit it.")
+    providers: list[ProviderOut] = Field(
+        default_factory=list, description="Providers funding or implementing its projects, or based in it."
+    )
+    networks: list[NetworkOut] = Field(default_factory=list, description="Networks it is a member of.")
+    implementation: list[ImplementationOut] = Field(default_factory=list)
+
+
+class ProviderDetail(ProviderOut):
+    """A provider with the projects it funds and implements."""
+
+    model_config = _examples(
+        {
+            **ProviderOut.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+            "funds": [],
+            "implements": [],
+        }
+    )
+    funds: list[ProjectOut] = Field(default_factory=list)
+    implements: list[ProjectOut] = Field(default_factory=list)

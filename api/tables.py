@@ -1,0 +1,92 @@
+"""Question answers and records as tables: one flat row per record, for the terminal, CSV and XLSX.
+
+Shared by the command line (``tacmap query``) and the API downloads, so both write the same columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+
+def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """One spreadsheet row: nested objects become ``a.b`` columns, lists of plain values
+    ``a; b``, lists of objects JSON text."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flatten(value, f"{name}."))
+        elif isinstance(value, list | tuple):
+            if all(not isinstance(v, dict | list | tuple) for v in value):
+                out[name] = "; ".join("" if v is None else str(v) for v in value)
+            else:
+                out[name] = json.dumps(value, ensure_ascii=False, default=str)
+        else:
+            out[name] = value
+    return out
+
+
+def plain_row(row: Any) -> dict[str, Any]:
+    """Records (pydantic models, or the questions' result dataclasses) as JSON-ready dicts."""
+    if isinstance(row, BaseModel) or hasattr(row, "model_dump"):
+        return row.model_dump(mode="json")
+    if hasattr(row, "to_dict"):
+        return row.to_dict()
+    return dict(row)
+
+
+def table(rows: Iterable[Any]) -> tuple[list[str], list[dict[str, Any]]]:
+    """Columns in first-seen order and the flattened rows."""
+    flat = [flatten(plain_row(r)) for r in rows]
+    columns: dict[str, None] = {}
+    for r in flat:
+        columns.update(dict.fromkeys(r))
+    return list(columns), flat
+
+
+def csv_bytes(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> bytes:
+    """UTF-8 with a BOM (so Excel reads accents right) and CRLF line ends."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for r in rows:
+        writer.writerow(["" if r.get(c) is None else r.get(c) for c in columns])
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Sequence[dict[str, Any]]]]) -> bytes:
+    """A workbook with one sheet per entry; numbers stay numbers, text is always written as text
+    (a leading ``=`` is never a formula). XlsxWriter, not openpyxl: several times faster on large
+    answers (pairings has tens of thousands of rows)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    for sheet, (columns, rows) in sheets.items():
+        ws = wb.add_worksheet(sheet[:31])
+        ws.freeze_panes(1, 0)
+        for col, name in enumerate(columns):
+            ws.write_string(0, col, name)
+        for i, r in enumerate(rows, start=1):
+            for col, name in enumerate(columns):
+                value = r.get(name)
+                if value is None:
+                    continue
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    if math.isfinite(value):  # NaN and infinities stay empty cells
+                        ws.write_number(i, col, value)
+                else:
+                    ws.write_string(i, col, str(value))
+    wb.close()
+    return buffer.getvalue()
+
+

@@ -1,0 +1,42 @@
+// Gaps (needs nobody has taken up), graph/queries/README.md section 2.
+// A need (State s, article a, form f) is covered at $as_of when some live project (status not
+// cancelled) benefits s, addresses a, lists f among its forms or lists no forms, and ends on or
+// after $as_of. This returns the needs that are NOT covered, each with the live projects that
+// benefit s and address a (they all miss on form, on period or on both, since the need is a gap);
+// graph/queries/gaps.py picks the nearest of them as near-misses, the same for both stores.
+//
+// Parameters (every one must be given; null = no filter, except $as_of):
+//   $as_of    ISO date (required): the day coverage is judged on
+//   $state    ISO3 code: only needs of this State
+//   $article  article number: only needs on this article
+//   $group    UN regional group code: only needs of States whose primary group it is
+//   $form     form code: only needs for this form
+//   $need     need id: only this need
+//
+// Columns (one row per gap; list order is not significant):
+//   need, state, state_name, group (primary UN regional group, null when none),
+//   article, article_title, chapter, form, priority (high|medium|low|null), identified_on (ISO or null),
+//   candidates: list of {project, title, start, end, forms} for every live project benefiting the
+//               State and addressing the article (forms [] = any form)
+MATCH (s:State)-[:HAS_NEED]->(n:Need)-[:ON_ARTICLE]->(a:Article)
+WHERE ($state IS NULL OR s.iso3 = $state)
+  AND ($article IS NULL OR a.number = $article)
+  AND ($group IS NULL OR s.un_group = $group)
+  AND ($form IS NULL OR n.form = $form)
+  AND ($need IS NULL OR n.id = $need)
+// the live projects on one (State, article) are looked up once for all its needs
+WITH s, a, collect(n) AS needs
+OPTIONAL MATCH (s)<-[:BENEFITS]-(m:Project)-[r:ADDRESSES]->(a)
+WHERE m.status <> 'cancelled'
+WITH s, a, needs,
+     collect(CASE WHEN m IS NULL THEN null
+             ELSE {project: m.id, title: m.title, start: m.start, end: m.end, forms: coalesce(r.forms, [])}
+             END) AS candidates
+UNWIND needs AS n
+WITH s, a, n, candidates
+// covered: a candidate ends on or after $as_of and lists the need's form or no forms
+WHERE none(c IN candidates WHERE c.end >= $as_of AND (size(c.forms) = 0 OR n.form IN c.forms))
+RETURN n.id AS need, s.iso3 AS state, s.name AS state_name, s.un_group AS group,
+       a.number AS article, a.title AS article_title, a.chapter AS chapter,
+       n.form AS form, n.priority AS priority, n.identified_on AS identified_on,
+       candidates

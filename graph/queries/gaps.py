@@ -1,0 +1,311 @@
+"""Question 2, gaps: which needs has nobody taken up, and how close did supply come?
+
+``gaps(store, ...)`` is the public function (CLI, API). The stores return the uncovered needs with
+their candidate projects — ``gaps.cypher`` on Neo4j, :func:`embedded` here on the embedded store —
+and this module picks the near-misses, orders and explains them once for both. Contract:
+``graph/queries/README.md`` section 2.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from graph.queries._portfolio import PRIORITY_ORDER, as_of_iso, portfolio
+from graph.queries._results import Result, bulk
+from graph.store.base import Store
+
+NEAR_MISSES = 3  # near-misses returned per gap
+
+
+@dataclass(frozen=True, slots=True)
+class NearMiss(Result):
+    """A live project on the gap's State and article that does not cover it, and why."""
+
+    project: str
+    title: str | None
+    reason: str  # "form", "period" or "form and period"
+    forms: list[str]  # forms the project lists ([] = any form)
+    start: date
+    end: date
+    days_since_end: int  # days from the project's end to as_of (0 when it has not ended)
+
+
+@dataclass(frozen=True, slots=True)
+class Gap(Result):
+    """A need no live project covers at as_of."""
+
+    need: str
+    state: str
+    state_name: str | None
+    group: str | None  # primary UN regional group of the State
+    article: int
+    article_title: str | None
+    chapter: str | None
+    form: str
+    priority: str | None
+    identified_on: date | None
+    as_of: date
+    near_misses: list[NearMiss]
+
+    @property
+    def explanation(self) -> str:
+        head = (
+            f"{self.state} needs {self.form} on article {self.article}"
+            f"{f' ({self.article_title})' if self.article_title else ''}"
+            f"{f', {self.priority} priority' if self.priority else ''}; "
+            f"no live project covers it on {self.as_of.isoformat()}"
+        )
+        if not self.near_misses:
+            return head + "; no live project works on this State and article at all"
+        misses = "; ".join(f"{m.project} misses on {m.reason}" for m in self.near_misses)
+        return f"{head}; nearest: {misses}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**Result.to_dict(self), "explanation": self.explanation}
+
+
+@functools.cache
+def _day(value: str) -> int:
+    return date.fromisoformat(value).toordinal()
+
+
+@functools.cache
+def _date(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+def near_misses(
+    candidates: list[dict[str, Any]],
+    form: str,
+    as_of: str,
+    k: int = NEAR_MISSES,
+    made: dict[tuple[str, bool, bool], NearMiss] | None = None,
+) -> list[NearMiss]:
+    """The ``k`` nearest of the live projects on a gap's State and article.
+
+    A candidate misses on "form" when it lists forms and not the need's, on "period" when it ended
+    before as_of, or on both. Nearest first: fewer reasons, then fewer days since it ended, then id.
+    (A candidate that misses on neither would cover the need; it cannot occur for a gap.)
+    ``made``: records already built for this as_of and article, by (project, form miss, period
+    miss), to share between the gaps of one answer.
+    """
+    if not candidates:
+        return []
+    today = None
+    ranked = []
+    for c in candidates:
+        forms, end = c["forms"], c["end"]
+        form_miss = bool(forms) and form not in forms
+        period_miss = end < as_of  # ISO dates compare as strings
+        if form_miss or period_miss:
+            if period_miss:
+                today = today or _day(as_of)
+                days = today - _day(end)
+            else:
+                days = 0
+            ranked.append((form_miss + period_miss, days, c["project"], form_miss, period_miss, c))
+    if len(ranked) > 1:
+        ranked.sort(key=lambda item: item[:3])
+    out = []
+    for _, days, project, form_miss, period_miss, c in ranked[:k]:
+        key = (project, form_miss, period_miss)
+        miss = made.get(key) if made is not None else None
+        if miss is None:
+            forms = c["forms"]
+            miss = NearMiss(
+                project,
+                c["title"],
+                _REASONS[form_miss, period_miss],
+                sorted(forms) if len(forms) > 1 else list(forms),
+                _date(c["start"]),
+                _date(c["end"]),
+                days,
+            )
+            if made is not None:
+                made[key] = miss
+        out.append(miss)
+    return out
+
+
+_REASONS = {(True, False): "form", (False, True): "period", (True, True): "form and period"}
+
+
+def params(
+    *,
+    as_of: date | str | None = None,
+    state: str | None = None,
+    article: int | None = None,
+    group: str | None = None,
+    form: str | None = None,
+    need: str | None = None,
+) -> dict[str, Any]:
+    """Every query parameter, dates as ISO strings (``as_of`` defaults to today)."""
+    return {
+        "as_of": as_of_iso(as_of),
+        "state": state,
+        "article": None if article is None else int(article),
+        "group": group,
+        "form": form,
+        "need": need,
+    }
+
+
+@bulk
+def gaps(
+    store: Store,
+    *,
+    as_of: date | str | None = None,
+    state: str | None = None,
+    article: int | None = None,
+    group: str | None = None,
+    form: str | None = None,
+    need: str | None = None,
+) -> list[Gap]:
+    """Needs that no live project covers at ``as_of``, with up to 3 near-misses each.
+
+    Parameters (None = no filter):
+      as_of    the day coverage is judged on (date or ISO string; default today). A project
+               covers only if it ends on or after it.
+      state    ISO3 code of the State in need.
+      article  UNCAC article number.
+      group    UN regional group code of the State (its primary group).
+      form     form of assistance code (``legal_advice``, ...).
+      need     one need id.
+
+    Ordered by priority (high, medium, low, none), then State, article, form and need id.
+    """
+    p = params(as_of=as_of, state=state, article=article, group=group, form=form, need=need)
+    rows = store.answer("gaps", **p)
+    day = date.fromisoformat(p["as_of"])
+    misses: dict[tuple[str, int, str], list[NearMiss]] = {}  # same cell and form, same near-misses
+    made: dict[int, dict[tuple[str, bool, bool], NearMiss]] = {}  # article -> records built
+    out = []
+    for row in rows:
+        key = (row["state"], row["article"], row["form"])
+        found = misses.get(key)
+        if found is None:
+            found = misses[key] = near_misses(
+                row["candidates"], row["form"], p["as_of"], made=made.setdefault(row["article"], {})
+            )
+        out.append(
+            Gap(
+                row["need"],
+                row["state"],
+                row["state_name"],
+                row["group"],
+                row["article"],
+                row["article_title"],
+                row["chapter"],
+                row["form"],
+                row["priority"],
+                _date(row["identified_on"]) if row["identified_on"] else None,
+                day,
+                found,
+            )
+        )
+    out.sort(key=lambda g: (PRIORITY_ORDER.get(g.priority, 3), g.state, g.article, g.form, g.need))
+    return out
+
+
+# -- the embedded twin ---------------------------------------------------------------------------
+
+
+class _Cell:
+    """The live projects of one (State, article): what coverage and near-misses need of them."""
+
+    __slots__ = ("candidates", "last_any", "last_by_form")
+
+    def __init__(self, article: int, projects: list[Any]) -> None:
+        self.last_any = ""  # latest end of a project listing no forms (it covers every form)
+        self.last_by_form: dict[str, str] = {}  # form -> latest end of a project listing it
+        for p in projects:
+            forms = p.forms_by_article.get(article, ())
+            if not forms:
+                self.last_any = max(self.last_any, p.end)
+            for f in forms:
+                if p.end > self.last_by_form.get(f, ""):
+                    self.last_by_form[f] = p.end
+        self.candidates = [
+            {
+                "project": p.id,
+                "title": p.title,
+                "start": p.start,
+                "end": p.end,
+                "forms": list(p.forms_by_article.get(article, ())),
+            }
+            for p in projects
+        ]
+
+    def covers(self, form: str, as_of: str) -> bool:
+        return self.last_any >= as_of or self.last_by_form.get(form, "") >= as_of
+
+
+def _cells(store: Store) -> dict[tuple[str, int], _Cell]:
+    """(State, article) -> its live projects summarised, built once per data version."""
+
+    def build(_graph: Any) -> dict[tuple[str, int], _Cell]:
+        index = portfolio(store)
+        return {
+            (s, a): _Cell(a, projects)
+            for s, by_article in index.cells.items()
+            for a, projects in by_article.items()
+        }
+
+    return store.memo("questions_a.gap_cells", build)  # type: ignore[attr-defined]
+
+
+_NO_CELL = _Cell(0, [])
+
+
+def embedded(
+    store: Store,
+    *,
+    as_of: str,
+    state: str | None,
+    article: int | None,
+    group: str | None,
+    form: str | None,
+    need: str | None,
+) -> list[dict[str, Any]]:
+    """The rows of ``gaps.cypher`` from the (State, article) index of live projects.
+
+    The candidate lists are shared between rows of one cell (and between calls): read them,
+    do not mutate them.
+    """
+    index = portfolio(store)
+    cells = _cells(store)
+    needs = index.needs_by_state.get(state, []) if state is not None else index.needs
+    rows = []
+    for n in needs:
+        if (
+            (article is not None and n.article != article)
+            or (form is not None and n.form != form)
+            or (need is not None and n.id != need)
+        ):
+            continue
+        cell = cells.get((n.state, n.article), _NO_CELL)
+        if cell.covers(n.form, as_of):
+            continue
+        info = index.states.get(n.state, {})
+        if group is not None and info.get("un_group") != group:
+            continue
+        art = index.articles.get(n.article, {})
+        rows.append(
+            {
+                "need": n.id,
+                "state": n.state,
+                "state_name": info.get("name"),
+                "group": info.get("un_group"),
+                "article": n.article,
+                "article_title": art.get("title"),
+                "chapter": art.get("chapter"),
+                "form": n.form,
+                "priority": n.priority,
+                "identified_on": n.identified_on,
+                "candidates": cell.candidates,
+            }
+        )
+    return rows
