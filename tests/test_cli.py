@@ -106,3 +106,43 @@ def test_user_errors_print_one_message_without_traceback(tmp_path: Path) -> None
     assert no_server.returncode == 1
     assert "NEO4J_URI" in no_server.stderr
     assert "Traceback" not in no_server.stderr
+
+
+def test_query_prints_the_same_answers_as_the_question_functions(tmp_path: Path) -> None:
+    from graph.queries.gaps import gaps
+    from graph.queries.overlaps import overlaps
+    from graph.store import EmbeddedStore
+
+    data = ["--data-dir", str(tmp_path)]
+    assert tacmap(*data, "seed").returncode == 0
+    store = EmbeddedStore(tmp_path)
+
+    answer = tacmap(*data, "query", "gaps", "--state", "KEN", "--as-of", "2009-09-01", "--format", "json")
+    assert answer.returncode == 0, answer.stderr
+    expected = [g.to_dict() for g in gaps(store, state="KEN", as_of="2009-09-01")]
+    assert json.loads(answer.stdout) == json.loads(json.dumps(expected, default=str))
+    assert expected
+
+    pairs = json.loads(tacmap(*data, "query", "overlaps", "--format", "json").stdout)
+    assert [(p["project_a"], p["project_b"]) for p in pairs] == [
+        (o.project_a, o.project_b) for o in overlaps(store)
+    ]
+
+    csv_text = tacmap(*data, "query", "matrix", "--by", "chapter,group", "--format", "csv").stdout
+    assert csv_text.splitlines()[0].startswith("chapter,group,needs,covered")
+
+    sheet = tmp_path / "orphans.xlsx"
+    assert tacmap(*data, "query", "orphans", "--format", "xlsx", "-o", str(sheet)).returncode == 0
+    assert sheet.read_bytes()[:2] == b"PK"
+    store.close()
+
+
+def test_query_user_errors(tmp_path: Path) -> None:
+    data = ["--data-dir", str(tmp_path)]
+    unknown = tacmap(*data, "query", "experts", "--need", "nope")
+    assert unknown.returncode == 1
+    assert "no need 'nope'" in unknown.stderr
+    bad_date = tacmap(*data, "query", "gaps", "--as-of", "2009-13-01")
+    assert bad_date.returncode == 1
+    assert "--as-of '2009-13-01' is not a date" in bad_date.stderr
+    assert "Traceback" not in bad_date.stderr + unknown.stderr
