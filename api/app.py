@@ -43,6 +43,7 @@ from api.routers import (
     providers,
     questions,
     states,
+    templates,
 )
 from api.settings import Settings
 from graph.store import Store
@@ -260,6 +261,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         audit,
         keys,
         maps,
+        templates,
     ):
         app.include_router(module.router)
     _docs(app)

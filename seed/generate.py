@@ -715,9 +715,22 @@ def _projects(rng: random.Random, parties, needs, networks, ref, scale: int) -> 
     return [Project(id=f"prj-{i:0{width}d}", **p) for i, p in enumerate(ordered, 1)]
 
 
+CONSENT_SHARE = 0.9  # experts who consented to be listed; the others are never shortlisted
+LEVELS = ("B2", "C1", "C2")  # levels of a language not official in the expert's State
+AVAILABILITY_WEIGHT = {"available": 6, "limited": 3, "unavailable": 1}
+
+
 def _experts(
-    rng: random.Random, parties, implementation: list[Implementation], ref, scale: int
+    rng: random.Random,
+    parties,
+    implementation: list[Implementation],
+    ref,
+    scale: int,
+    roster: random.Random | None = None,
 ) -> list[Expert]:
+    """Experts; ``roster`` draws the CV fields (consent, experience, availability, levels) apart,
+    so the other fields are the same whatever those draws are."""
+    roster = roster or random.Random(0)
     compliant = defaultdict(list)
     for r in implementation:
         if r.status == "compliant":
@@ -763,6 +776,15 @@ def _experts(
                 gender=rng.choice(("female", "male")),
                 email=email,
                 recommended_by=c if rng.random() < RECOMMENDED_BY_STATE else None,
+                years_experience=roster.randint(3, 30),
+                language_levels=[
+                    f"{lang}:native"
+                    if lang in country.official_languages
+                    else f"{lang}:{roster.choice(LEVELS)}"
+                    for lang in sorted(langs or {"en"})
+                ],
+                availability=roster.choices(list(AVAILABILITY_WEIGHT), list(AVAILABILITY_WEIGHT.values()))[0],
+                consent=roster.random() < CONSENT_SHARE,
             )
         )
     return out
@@ -784,6 +806,6 @@ def generate(scale: int = 1, seed: int = 2009) -> Bundle:
         networks=networks,
         needs=needs,
         projects=_projects(_rng(seed, "projects"), parties, needs, networks, ref, scale),
-        experts=_experts(_rng(seed, "experts"), parties, implementation, ref, scale),
+        experts=_experts(_rng(seed, "experts"), parties, implementation, ref, scale, _rng(seed, "roster")),
         implementation=implementation,
     )

@@ -19,8 +19,9 @@ from graph.store import EmbeddedStore, Store
 from tests.worlds import bundle, load, need, seed_bundle
 
 
-def expert(id: str, nationality: str, articles=(5,), forms=(), languages=("xx",)) -> Expert:
-    """An expert; by default speaking no official language of anyone (``xx``), listing no forms."""
+def expert(id: str, nationality: str, articles=(5,), forms=(), languages=("xx",), consent=True) -> Expert:
+    """An expert; by default speaking no official language of anyone (``xx``), listing no forms,
+    consenting to be listed."""
     return Expert(
         id=id,
         name=f"Expert {id}",
@@ -30,6 +31,7 @@ def expert(id: str, nationality: str, articles=(5,), forms=(), languages=("xx",)
         languages=list(languages),
         gender="female",
         email=f"{id}@example.org",
+        consent=consent,
     )
 
 
@@ -43,6 +45,16 @@ def ids(found: list[ShortlistEntry]) -> list[str]:
 def test_nationals_of_the_requesting_state_are_excluded(store: Store) -> None:
     load(store, bundle(needs=[need("N1", "KEN", 5)], experts=[expert("e1", "KEN"), expert("e2", "NGA")]))
     assert ids(shortlist(store, "N1")) == ["e2"]
+
+
+def test_experts_without_consent_stay_on_the_roster_but_are_never_shortlisted(store: Store) -> None:
+    experts = [expert("e1", "NGA"), expert("e2", "GHA", consent=False), expert("e3", "BRA", consent=None)]
+    load(store, bundle(needs=[need("N1", "KEN", 5)], experts=experts))
+    assert ids(shortlist(store, "N1")) == ["e1"]
+    assert ids(ranking(store, "N1")) == ["e1"]
+    assert ids(shortlist_for(store, "KEN", 5, "legal_advice")) == ["e1"]
+    roster = {e.id: e.consent for e in store.export().experts}
+    assert roster == {"e1": True, "e2": False, "e3": None}
 
 
 def test_expertise_on_the_article_is_required(store: Store) -> None:
@@ -276,6 +288,7 @@ def worlds(draw) -> tuple[Bundle, int]:
                 st.lists(st.sampled_from((5, 6)), min_size=1, unique=True),
                 st.lists(st.sampled_from(FORMS), unique=True, max_size=2),
                 st.lists(st.sampled_from(LANGS), unique=True, max_size=2),
+                st.sampled_from((True, True, False, None)),
             ),
             max_size=9,
         )
@@ -284,8 +297,8 @@ def worlds(draw) -> tuple[Bundle, int]:
     return Bundle(
         needs=[Need(id=f"N{i}", state=s, article=a, form=f) for i, (s, a, f) in enumerate(requests)],
         experts=[
-            expert(f"e{i}", nat, sorted(arts), sorted(forms), sorted(langs))
-            for i, (nat, arts, forms, langs) in enumerate(experts)
+            expert(f"e{i}", nat, sorted(arts), sorted(forms), sorted(langs), consent)
+            for i, (nat, arts, forms, langs, consent) in enumerate(experts)
         ],
     ), k
 
@@ -297,6 +310,8 @@ def brute_force(world: Bundle, n: Need, k: int) -> list[tuple[str, float, bool]]
     ranked = []
     for e in world.experts:
         if n.article not in e.articles or e.nationality == n.state or (e.forms and n.form not in e.forms):
+            continue
+        if e.consent is not True:
             continue
         form = 1.0 if n.form in e.forms else 0.5
         language = float(bool(set(e.languages) & set(state.official_languages)))

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.schema.models import ImplementationStatus, Priority, ProjectStatus, ProviderKind
+from graph.schema.models import (
+    Availability,
+    ImplementationStatus,
+    Priority,
+    ProjectStatus,
+    ProviderKind,
+)
 
 # Cell kinds: id (identifier), text, enum (one of ``choices``), iso3 (country code),
 # article (1-71), form (assistance form code), provider / network (id of one in the bundle
-# or the store), date (YYYY-MM-DD), number (non-negative), language (ISO 639-1), email.
+# or the store), date (YYYY-MM-DD), number (non-negative), language (ISO 639-1), email,
+# integer (a whole number, zero or more), language_level (``code:level``, e.g. ``fr:C1``, level
+# one of LANGUAGE_LEVELS), yesno (yes / no; also true / false, y / n, 1 / 0).
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,10 @@ class Column:
     @property
     def required_message(self) -> str:
         return f"{self.name} is required" + (f": {self.hint}" if self.hint else "")
+
+
+YES = ("yes", "y", "true", "1")
+NO = ("no", "n", "false", "0")
 
 
 def _choices(enum: type) -> tuple[str, ...]:
@@ -98,6 +110,11 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("gender", "text"),
         Column("email", "email"),
         Column("recommended_by", "iso3"),
+        Column("years_experience", "integer"),
+        Column("language_levels", "language_level", many=True),
+        Column("assignments", "text"),
+        Column("availability", "enum", choices=_choices(Availability)),
+        Column("consent", "yesno"),
     ),
     "implementation": (
         Column("state", "iso3", required=True, hint=ISO3_HINT),
@@ -131,6 +148,8 @@ def format_cell(value: object) -> str:
     """A record field as CSV text: lists joined by ``;``, dates ISO, whole amounts without ``.0``."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, list):
         return ";".join(format_cell(v) for v in value)
     if isinstance(value, float):

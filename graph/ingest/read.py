@@ -10,6 +10,9 @@ the row number a spreadsheet shows. It is also the line of defence against hosti
 - a workbook is opened with ``data_only=False`` and a formula cell is reported, never evaluated
   (openpyxl does not evaluate formulas anyway; this makes sure no cached result is imported);
 - CSV must be UTF-8 (a BOM is accepted); other encodings are reported, not guessed.
+
+A workbook's sheet named ``lists`` (a template's hidden drop-down choices, ``templates.py``) is
+never read as data.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from graph.schema.models import TABLES
 from graph.schema.reference import suggest
 
 BOM = b"\xef\xbb\xbf"
+LISTS_SHEET = "lists"  # a template's drop-down choices (graph/ingest/templates.py): never data
 FILE_NAMES = [file_name(t) for t in TABLES]
 
 
@@ -369,6 +373,8 @@ def _read_sheet(ws: Any, filename: str, limits: Limits, out: RawBundle) -> None:
     title = str(ws.title)
     label = f"{filename} › {title}"
     table = title.strip().lower()
+    if table == LISTS_SHEET:
+        return
     rows = ws.iter_rows(max_col=limits.max_columns + 1, max_row=limits.max_rows + 2)
     if table not in TABLES:
         if any(not _blank(c.value) for row in rows for c in row):

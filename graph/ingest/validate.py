@@ -31,11 +31,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from graph.ingest.columns import COLUMNS, Column, file_name, key_columns
+from graph.ingest.columns import COLUMNS, NO, YES, Column, file_name, key_columns
 from graph.ingest.problems import BundleError, Collector, Problem, and_list, count_phrase
 from graph.ingest.read import REPORTED, RawBundle, RawTable
 from graph.schema import reference
-from graph.schema.models import RECORD_TYPES, TABLES, Bundle, Record
+from graph.schema.models import LANGUAGE_LEVELS, RECORD_TYPES, TABLES, Bundle, Record
 
 Progress = Callable[[int, int], None]
 Message = Callable[[], str]
@@ -183,11 +183,58 @@ def parse_item(column: Column, cell: Any, ctx: Context) -> Any:
                 )
             ),
         )
+    if kind == "integer":
+        return _integer(cell, text)
+    if kind == "yesno":
+        value = text.lower()
+        if value in YES:
+            return True
+        if value in NO:
+            return False
+        raise Invalid(text, f"'{text}' is neither yes nor no: write yes or no")
+    if kind == "language_level":
+        return _language_level(text, ctx)
     if kind == "email":
         if _EMAIL.fullmatch(text):
             return text
         raise Invalid(text, f"'{text}' is not an email address")
     raise AssertionError(f"unknown column kind {kind!r}")
+
+
+def _integer(cell: Any, text: str) -> int:
+    number: int | None = None
+    if isinstance(cell, int) and not isinstance(cell, bool):
+        number = cell
+    elif isinstance(cell, float) and cell.is_integer():
+        number = int(cell)
+    elif isinstance(cell, str) and _WHOLE.fullmatch(text):
+        number = int(text.split(".")[0])
+    if number is None:
+        raise Invalid(text, f"'{text}' is not a whole number: write digits only, e.g. 12")
+    if number < 0:
+        raise Invalid(text, f"'{text}' is negative: give a number of zero or more")
+    return number
+
+
+_LEVELS = {level.lower(): level for level in LANGUAGE_LEVELS}
+LEVELS_TEXT = ", ".join(LANGUAGE_LEVELS)
+
+
+def _language_level(text: str, ctx: Context) -> str:
+    """``fr:C1`` -> ``fr:C1``: an ISO 639-1 code, then a CEFR level or ``native``."""
+    code, sep, level = (part.strip() for part in text.partition(":"))
+    if not sep or not code or not level:
+        raise Invalid(
+            text,
+            f"'{text}' is not a language with a level: write code:level, e.g. fr:C1 (levels {LEVELS_TEXT})",
+        )
+    language = parse_item(_LANGUAGE, code, ctx)
+    if level.lower() not in _LEVELS:
+        raise Invalid(text, f"unknown language level '{level}' in '{text}': use one of {LEVELS_TEXT}")
+    return f"{language}:{_LEVELS[level.lower()]}"
+
+
+_LANGUAGE = Column("language", "language")
 
 
 def _article(cell: Any, text: str) -> int:
@@ -514,6 +561,10 @@ _RECORD_CHECKS = {
     "network": lambda v, ctx: v in ctx.known["network"],
     "language": lambda v, ctx: v in language_codes(),
     "number": lambda v, ctx: math.isfinite(v) and v >= 0,
+    "integer": lambda v, ctx: v >= 0,
+    "language_level": lambda v, ctx: (
+        v.partition(":")[0] in language_codes() and v.partition(":")[2] in LANGUAGE_LEVELS
+    ),
 }
 
 

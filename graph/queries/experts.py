@@ -1,10 +1,11 @@
 """Expert shortlists (contract: ``graph/queries/README.md``, section 6).
 
 An expert qualifies for a request (State s, article a, form f) when the roster lists expertise
-on a, lists f among the forms for it or lists no forms (a generalist), and is not a national of
-s. The database finds the qualifying experts (``experts.cypher`` on Neo4j, :func:`embedded` on
-the embedded store: the same rows, never the email or the gender); this module scores, ranks,
-balances and explains them once for both stores.
+on a, lists f among the forms for it or lists no forms (a generalist), is not a national of
+s, and consented to be listed (``consent`` true; consent missing or false: the expert stays
+on the roster but is never shortlisted). The database finds the qualifying experts
+(``experts.cypher`` on Neo4j, :func:`embedded` on the embedded store: the same rows, never the
+email or the gender); this module scores, ranks, balances and explains them once for both stores.
 
 Score: ``score = Σ WEIGHTS[part] × score_parts[part]``, in [0, 1], each part in [0, 1]::
 
@@ -269,6 +270,8 @@ def _index(g: Any) -> dict[str, Any]:
             need_article.setdefault(src[1], []).append(dst[1])
     for expert, number, forms in expertise:
         props = g.nodes[("Expert", expert)]
+        if props.get("consent") is not True:
+            continue  # no consent to be listed: on the roster, never shortlisted
         for iso3 in nationality.get(expert, ()):
             by_article.setdefault(number, []).append(
                 (

@@ -168,7 +168,19 @@ def to_changes(bundle: Bundle, stamp: dict[str, Any] | None = None) -> Changes:
         if p.network:
             edge("THROUGH", ("Project", p.id), ("Network", p.network))
     for e in bundle.experts:
-        node("Expert", e.id, name=e.name, languages=list(e.languages), gender=e.gender, email=e.email)
+        node(
+            "Expert",
+            e.id,
+            name=e.name,
+            languages=list(e.languages),
+            gender=e.gender,
+            email=e.email,
+            years_experience=e.years_experience,
+            language_levels=list(e.language_levels),
+            assignments=e.assignments,
+            availability=e.availability,
+            consent=e.consent,
+        )
         edge("NATIONAL_OF", ("Expert", e.id), ("State", e.nationality))
         for article in e.articles:
             edge("EXPERT_IN", ("Expert", e.id), ("Article", article), forms=list(e.forms))
@@ -261,6 +273,11 @@ def to_bundle(nodes: dict[NodeRef, dict[str, Any]], edges: list[Edge]) -> Bundle
                     gender=props.get("gender"),
                     email=props.get("email"),
                     recommended_by=first(sources(ref, "RECOMMENDED")),
+                    years_experience=props.get("years_experience"),
+                    language_levels=list(props.get("language_levels") or []),
+                    assignments=props.get("assignments"),
+                    availability=props.get("availability"),
+                    consent=props.get("consent"),
                 )
             )
     return bundle.sorted()

@@ -37,6 +37,16 @@ class ProjectStatus(StrEnum):
     cancelled = "cancelled"
 
 
+class Availability(StrEnum):
+    available = "available"
+    limited = "limited"
+    unavailable = "unavailable"
+
+
+# Language levels of an expert (``Expert.language_levels``): the CEFR levels, and ``native``.
+LANGUAGE_LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
+
+
 class ImplementationStatus(StrEnum):
     compliant = "compliant"
     partial = "partial"
@@ -94,7 +104,14 @@ class Project(Record):
 
 
 class Expert(Record):
-    """An anti-corruption expert on the roster; ``email`` is personal data."""
+    """An anti-corruption expert on the roster; ``email`` is personal data.
+
+    Roster fields (the CV template): ``years_experience``; ``language_levels`` as
+    ``code:level`` items (ISO 639-1 code, then a CEFR level A1..C2 or ``native``, e.g. ``fr:C1``);
+    ``assignments`` (previous assignments, free text); ``availability``; ``consent`` to be listed.
+    Consent missing (None) counts as not given: the expert stays on the roster but is never
+    shortlisted.
+    """
 
     id: str
     name: str
@@ -105,6 +122,11 @@ class Expert(Record):
     gender: str | None = None
     email: str | None = None
     recommended_by: str | None = None
+    years_experience: int | None = None
+    language_levels: list[str] = Field(default_factory=list)
+    assignments: str | None = None
+    availability: Availability | None = None
+    consent: bool | None = None
 
 
 class Implementation(Record):
