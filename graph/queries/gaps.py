@@ -94,40 +94,45 @@ def near_misses(
     """
     if not candidates:
         return []
-    today = None
     ranked = []
     for c in candidates:
         forms, end = c["forms"], c["end"]
         form_miss = bool(forms) and form not in forms
         period_miss = end < as_of  # ISO dates compare as strings
         if form_miss or period_miss:
-            if period_miss:
-                today = today or _day(as_of)
-                days = today - _day(end)
-            else:
-                days = 0
+            days = _day(as_of) - _day(end) if period_miss else 0
             ranked.append((form_miss + period_miss, days, c["project"], form_miss, period_miss, c))
     if len(ranked) > 1:
         ranked.sort(key=lambda item: item[:3])
-    out = []
-    for _, days, project, form_miss, period_miss, c in ranked[:k]:
-        key = (project, form_miss, period_miss)
-        miss = made.get(key) if made is not None else None
-        if miss is None:
-            forms = c["forms"]
-            miss = NearMiss(
-                project,
-                c["title"],
-                _REASONS[form_miss, period_miss],
-                sorted(forms) if len(forms) > 1 else list(forms),
-                _date(c["start"]),
-                _date(c["end"]),
-                days,
-            )
-            if made is not None:
-                made[key] = miss
-        out.append(miss)
-    return out
+        del ranked[k:]
+    return [
+        _near_miss(c, form_miss, period_miss, days, made) for _, days, _, form_miss, period_miss, c in ranked
+    ]
+
+
+def _near_miss(
+    c: dict[str, Any],
+    form_miss: bool,
+    period_miss: bool,
+    days: int,
+    made: dict[tuple[str, bool, bool], NearMiss] | None,
+) -> NearMiss:
+    key = (c["project"], form_miss, period_miss)
+    miss = made.get(key) if made is not None else None
+    if miss is None:
+        forms = c["forms"]
+        miss = NearMiss(
+            c["project"],
+            c["title"],
+            _REASONS[form_miss, period_miss],
+            sorted(forms) if len(forms) > 1 else list(forms),
+            _date(c["start"]),
+            _date(c["end"]),
+            days,
+        )
+        if made is not None:
+            made[key] = miss
+    return miss
 
 
 _REASONS = {(True, False): "form", (False, True): "period", (True, True): "form and period"}

@@ -110,9 +110,17 @@ def build(raw: list[dict[str, Any]], rows: str, cols: str, as_of: str) -> pd.Dat
     projects: set[str] = set()
     budget = 0.0
 
+    seen_levels: dict[int, list[str]] = {}  # by id() of a reached list (the rows stay alive meanwhile)
+
     def need_levels(r: dict[str, Any]) -> list[str]:
-        found = {levels[p] for p in r["reached"]}
-        return sorted(found, key=rank.__getitem__) if found else ["none"]
+        reached = r["reached"]
+        found = seen_levels.get(id(reached))
+        if found is None:
+            distinct = {levels[p] for p in reached}
+            found = seen_levels[id(reached)] = (
+                sorted(distinct, key=rank.__getitem__) if distinct else ["none"]
+            )
+        return found
 
     # The lists of a raw row hold distinct values (see matrix.cypher), so no de-duplication here.
     for r in raw:
@@ -270,8 +278,8 @@ def embedded(store: Store, *, as_of: str) -> list[dict[str, Any]]:
         cells = index.cells.get(s, {})
         for a, by_form in by_article.items():
             chapters = [index.articles.get(a, {}).get("chapter")]
-            supply = [p for p in cells.get(a, ()) if p.end >= as_of]
-            reached = [p.id for p in supply]
+            supply = [(p.id, p.forms_by_article.get(a, ())) for p in cells.get(a, ()) if p.end >= as_of]
+            reached = [pid for pid, _ in supply]
             for form, count in by_form.items():
                 rows.append(
                     {
@@ -283,11 +291,7 @@ def embedded(store: Store, *, as_of: str) -> list[dict[str, Any]]:
                         "groups": groups,
                         "forms": [form],
                         "reached": reached,
-                        "covered": [
-                            p.id
-                            for p in supply
-                            if not p.forms_by_article.get(a) or form in p.forms_by_article[a]
-                        ],
+                        "covered": [pid for pid, forms in supply if not forms or form in forms],
                         "budget_usd": None,
                         "beneficiaries": None,
                         "network": None,
