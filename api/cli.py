@@ -231,4 +231,4 @@ def main() -> None:
 
 
 # Commands kept in their own modules register themselves on `app` when imported.
-from api.commands import iati, keys, query, serve, templates  # noqa: E402,F401
+from api.commands import iati, keys, maps, query, serve, templates  # noqa: E402,F401

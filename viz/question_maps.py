@@ -1,0 +1,266 @@
+"""The maps drawn from a question's answer: overlaps, gaps and pairings.
+
+Each takes the answer of the question's public function in ``graph/queries`` (so the map and the table
+at ``/overlaps``, ``/gaps``, ``/pairings`` always agree) and the projection for names and places.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import networkx as nx
+
+from graph.store.base import Store
+from viz import describe, nodes
+from viz.filters import Filters, state_ok
+from viz.filters import describe as describe_filters
+from viz.graphview import in_keys, name, out_keys
+from viz.render import MapSpec
+from viz.style import PRIORITY_SIZES, legend
+
+PEERS_PER_NEED = 3  # a pairing map shows the best three peers of each need
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def overlaps(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
+    """Projects that may duplicate each other, their shared States and their funders."""
+    from graph.queries.overlaps import overlaps as ask
+
+    day = f.as_of
+    pairs = ask(
+        store, state=f.state, article=f.article, provider=f.provider, group=f.group, start=day, end=day
+    )
+    out = nx.MultiDiGraph()
+    involved: dict[str, list[str]] = defaultdict(list)  # project -> other project ids
+    where: dict[str, set[str]] = defaultdict(set)  # project -> shared States
+    for o in pairs:
+        involved[o.project_a].append(o.project_b)
+        involved[o.project_b].append(o.project_a)
+        where[o.project_a].update(o.states)
+        where[o.project_b].update(o.states)
+    for s in sorted({s for states in where.values() for s in states}):
+        out.add_node(f"State:{s}", **nodes.state(g, s))
+    funders = sorted({fu for p in involved for fu in in_keys(g, ("Project", p), "FUNDS")})
+    for fu in funders:
+        out.add_node(f"Provider:{fu}", **nodes.provider(g, fu))
+    for p in sorted(involved):
+        others = sorted(set(involved[p]))
+        extra = [
+            (
+                f"May duplicate {len(others)} other project{'s' if len(others) != 1 else ''}: "
+                f"{describe.listing([name(g, ('Project', x)) for x in others], 3)}"
+            )
+        ]
+        out.add_node(
+            f"Project:{p}",
+            **nodes.project_node(
+                g, p, extra, variant="overlapping", near=[f"State:{s}" for s in sorted(where[p])]
+            ),
+        )
+        for s in sorted(where[p]):
+            out.add_edge(
+                f"Project:{p}",
+                f"State:{s}",
+                key="benefits",
+                kind="benefits",
+                tooltip=f"{name(g, ('Project', p))} benefits {name(g, ('State', s))}",
+            )
+        for fu in in_keys(g, ("Project", p), "FUNDS"):
+            out.add_edge(
+                f"Provider:{fu}",
+                f"Project:{p}",
+                key="funds",
+                kind="funds",
+                tooltip=f"{name(g, ('Provider', fu))} funds {name(g, ('Project', p))}",
+            )
+    for o in pairs:
+        lines = [
+            f"Possible duplication (score {o.score:.2f} of 1)",
+            f"{name(g, ('Project', o.project_a))} and {name(g, ('Project', o.project_b))}",
+            f"Both benefit {describe.listing([name(g, ('State', s)) for s in o.states])}",
+            (
+                f"Shared {'articles' if len(o.articles) > 1 else 'article'}: "
+                f"{describe.listing([describe.article_name(a) for a in o.articles], 4)}"
+            ),
+            f"{_days(o.overlap_days)} together: {o.start} to {o.end}",
+            f"Forms named by both: {describe.listing([describe.words(x) for x in o.forms]) or 'none'}",
+            (
+                f"Funded by {describe.listing([name(g, ('Provider', x)) for x in o.funders_a]) or 'no funder given'}"
+                f" and by {describe.listing([name(g, ('Provider', x)) for x in o.funders_b]) or 'no funder given'}:"
+                " no common funder"
+            ),
+        ]
+        out.add_edge(
+            f"Project:{o.project_a}",
+            f"Project:{o.project_b}",
+            key="overlap",
+            kind="overlap",
+            tooltip="\n".join(lines),
+            width=2.0 + 4.0 * float(o.score),
+        )
+    return MapSpec(
+        graph=out,
+        title="Overlap map: projects that may duplicate each other",
+        filters=describe_filters(g, f, "any date"),
+        legend=legend(["Project:overlapping", "State", "Provider"], ["overlap", "benefits", "funds"]),
+        notes=[
+            (
+                f"{len(pairs)} pair{'s' if len(pairs) != 1 else ''} of live projects share a State, an article and "
+                "part of their period, with no common funder. Thicker red line: higher score."
+            )
+        ],
+    )
+
+
+def _need_id(value: Any) -> str:
+    return str(getattr(value, "id", value))
+
+
+def _near_miss_text(miss: Any) -> str:
+    """One near miss in words, whatever shape the gaps question gives it."""
+    if isinstance(miss, str):
+        return miss
+    get = miss.get if isinstance(miss, dict) else lambda k, d=None: getattr(miss, k, d)
+    title = get("title") or get("project")
+    reason = get("reason") or get("explanation") or get("why") or ""
+    return f"{title}" + (
+        f" (its {reason} {'do' if ' and ' in reason else 'does'} not match)" if reason else ""
+    )
+
+
+def gaps(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
+    """States and their needs: covered, gap with a near miss, or gap."""
+    from graph.queries.gaps import gaps as ask
+
+    params = {
+        k: v for k, v in {"state": f.state, "group": f.group, "article": f.article}.items() if v is not None
+    }
+    if f.as_of is not None:
+        params["as_of"] = f.as_of
+    found = {_need_id(x.need): x for x in ask(store, **params)}
+    out = nx.MultiDiGraph()
+    tally: dict[str, dict[str, int]] = defaultdict(lambda: {"covered": 0, "near_miss": 0, "gap": 0})
+    needs = []
+    for u, v, k in g.edges(keys=True):
+        if k != "HAS_NEED" or not state_ok(g, u[1], f):
+            continue
+        articles = [int(a) for a in out_keys(g, v, "ON_ARTICLE")]
+        if f.article is not None and f.article not in articles:
+            continue
+        needs.append((u[1], v[1]))
+    day = f.as_of.isoformat() if f.as_of else "today"
+    for s, nid in sorted(needs):
+        gap = found.get(nid)
+        misses = list(getattr(gap, "near_misses", None) or []) if gap is not None else []
+        variant = "covered" if gap is None else "near_miss" if misses else "gap"
+        tally[s][variant] += 1
+        if variant == "covered":
+            status = [f"Covered: a live project matches it ({day})"]
+        elif variant == "gap":
+            status = [f"Gap: no live project covers it ({day}), and none comes close"]
+        else:
+            status = [
+                f"Gap, but close ({day}): {len(misses)} near miss{'es' if len(misses) != 1 else ''}",
+                *[f"- {_near_miss_text(m)}" for m in misses[:3]],
+            ]
+        priority = g.nodes[("Need", nid)].get("priority")
+        out.add_node(
+            f"Need:{nid}",
+            **nodes.need(g, nid, status, variant=variant, size=PRIORITY_SIZES.get(priority, 7.5)),
+        )
+    for s, counts in sorted(tally.items()):
+        total = sum(counts.values())
+        extra = [
+            (
+                f"{total} need{'s' if total != 1 else ''}: {counts['covered']} covered, "
+                f"{counts['near_miss']} gaps with a near miss, {counts['gap']} gaps"
+            )
+        ]
+        out.add_node(f"State:{s}", **nodes.state(g, s, extra))
+    for s, nid in sorted(needs):
+        out.add_edge(
+            f"State:{s}",
+            f"Need:{nid}",
+            key="has_need",
+            kind="has_need",
+            tooltip=f"{name(g, ('State', s))} has this need",
+        )
+    notes = [
+        (
+            "A need is covered when a live project benefits the State on that article, in that form (or any "
+            "form) and has not ended. Dot size: priority (high, medium, low)."
+        )
+    ]
+    if f.provider:
+        notes.append("The provider filter does not apply to needs; it is ignored on this map.")
+    return MapSpec(
+        graph=out,
+        title="Gap map: needs covered, nearly covered, or not at all",
+        filters=describe_filters(g, f, "as of today"),
+        legend=legend(["State", "Need:covered", "Need:near_miss", "Need:gap"], ["has_need"]),
+        notes=notes,
+    )
+
+
+def pairings(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
+    """South–South pairings for the gaps: arrows from the peer that can help to the State that asks."""
+    from graph.queries.pairings import pairings as ask
+
+    rows = ask(
+        store,
+        state=f.state,
+        group=f.group,
+        article=f.article,
+        gaps_only=True,
+        as_of=f.as_of,
+        limit_per_need=PEERS_PER_NEED,
+    )
+    pairs: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in rows:
+        pair = pairs.setdefault((r.peer, r.state), {"articles": set(), "score": 0.0, "back": set()})
+        pair["articles"].add(r.article)
+        pair["score"] = max(pair["score"], r.score)
+        pair["back"].update(r.reciprocal_articles)
+    out = nx.MultiDiGraph()
+    for s in sorted({s for pair in pairs for s in pair}):
+        out.add_node(f"State:{s}", **nodes.state(g, s))
+    tips: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for (peer, s), pair in sorted(pairs.items()):
+        arts = describe.listing([str(a) for a in sorted(pair["articles"])])
+        kind = "reciprocal" if pair["back"] else "pairing"
+        tips[(peer, s, kind)].append(
+            f"{name(g, ('State', peer))} could help {name(g, ('State', s))} on article{'s' if len(pair['articles']) > 1 else ''}"
+            f" {arts} (reported compliant; best score {pair['score']:.2f})"
+        )
+        if pair["back"]:
+            back = describe.listing([str(a) for a in sorted(pair["back"])])
+            tips[(s, peer, kind)].append(
+                f"In return, {name(g, ('State', s))} could help {name(g, ('State', peer))} on article"
+                f"{'s' if len(pair['back']) > 1 else ''} {back}"
+            )
+    for (u, v, kind), lines in sorted(tips.items()):
+        head = (
+            "Reciprocal pairing: an exchange, each can help the other"
+            if kind == "reciprocal"
+            else "South–South pairing"
+        )
+        out.add_edge(f"State:{u}", f"State:{v}", key=kind, kind=kind, tooltip="\n".join([head, *lines]))
+    notes = [
+        (
+            f"For each need that is a gap, its best {PEERS_PER_NEED} peers: States that reported compliance on the "
+            "article, have no need on it themselves and are not OECD-DAC donors."
+        )
+    ]
+    if f.provider:
+        notes.append("The provider filter does not apply to pairings; it is ignored on this map.")
+    return MapSpec(
+        graph=out,
+        title="Pairing map: South–South peers who could help",
+        filters=describe_filters(g, f, "gaps as of today"),
+        legend=legend(["State"], ["pairing", "reciprocal"]),
+        notes=notes,
+    )

@@ -1,0 +1,130 @@
+"""How things look: one colour-blind-safe palette, a shape per node kind, and the legend.
+
+Colours are the Okabe–Ito palette (Okabe & Ito, *Color Universal Design*, 2008), distinguishable by
+readers with the common forms of colour blindness; every node kind also has its own shape and every edge
+kind its own width or dash pattern, so no meaning rests on colour alone.
+
+A map names a node by its ``kind`` (``State``, ``Provider``, …) and, where the kind has variants, a
+``variant`` (a need is ``covered``, ``gap`` or ``near_miss``); an edge by its ``kind`` (``funds``, …).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Okabe–Ito
+BLACK = "#000000"
+ORANGE = "#E69F00"
+SKY_BLUE = "#56B4E9"
+BLUISH_GREEN = "#009E73"
+YELLOW = "#F0E442"
+BLUE = "#0072B2"
+VERMILLION = "#D55E00"
+REDDISH_PURPLE = "#CC79A7"
+GREY = "#8C8C8C"
+
+
+@dataclass(frozen=True)
+class NodeStyle:
+    label: str  # what the legend says
+    color: str
+    shape: str  # a vis-network shape with the label below it
+    border: str = BLACK
+
+
+@dataclass(frozen=True)
+class EdgeStyle:
+    label: str
+    color: str
+    width: float = 1.5
+    dashes: bool = False
+    arrows: bool = False
+
+
+NODE_STYLES: dict[str, NodeStyle] = {
+    "State": NodeStyle("State (placed at its centroid)", BLUE, "dot"),
+    "Provider": NodeStyle("Provider (donor or agency)", ORANGE, "square"),
+    "Network": NodeStyle("Network", REDDISH_PURPLE, "diamond"),
+    "Project": NodeStyle("Project", SKY_BLUE, "triangle"),
+    "Need": NodeStyle("Need", GREY, "dot"),
+    "Need:covered": NodeStyle("Need covered by a live project", BLUISH_GREEN, "dot"),
+    "Need:near_miss": NodeStyle("Gap, with a near miss (a project came close)", YELLOW, "dot"),
+    "Need:gap": NodeStyle("Gap (no project covers it)", VERMILLION, "dot"),
+    "Article": NodeStyle("UNCAC article", GREY, "hexagon"),
+    "Expert": NodeStyle("Roster expert (no personal data shown)", BLACK, "star"),
+    "Project:overlapping": NodeStyle("Project in a possible duplication", VERMILLION, "triangle"),
+}
+
+EDGE_STYLES: dict[str, EdgeStyle] = {
+    "funds": EdgeStyle("Funding (width by budget)", ORANGE, 2.0, arrows=True),
+    "member_of": EdgeStyle("Network membership", REDDISH_PURPLE, 1.0, dashes=True),
+    "benefits": EdgeStyle("Project benefits State", SKY_BLUE, 1.5, arrows=True),
+    "implemented_by": EdgeStyle("Implemented by", GREY, 1.0, dashes=True, arrows=True),
+    "overlap": EdgeStyle("Possible duplication (shared State, article and period)", VERMILLION, 4.0),
+    "has_need": EdgeStyle("State has need", GREY, 1.0),
+    "pairing": EdgeStyle(
+        "South–South pairing: peer can help the requesting State", BLUISH_GREEN, 2.5, arrows=True
+    ),
+    "reciprocal": EdgeStyle(
+        "Reciprocal pairing: each can help the other", BLUE, 3.0, dashes=True, arrows=True
+    ),
+    "link": EdgeStyle("Other relationship", GREY, 1.0),
+    "on_article": EdgeStyle("On article", GREY, 1.0, dashes=True),
+    "addresses": EdgeStyle("Addresses article", GREY, 1.0, dashes=True),
+    "reported": EdgeStyle("Reported on article", GREY, 1.0, dashes=True),
+    "based_in": EdgeStyle("Based in", ORANGE, 1.0, dashes=True),
+    "through": EdgeStyle("Through network", REDDISH_PURPLE, 1.0, dashes=True),
+    "national_of": EdgeStyle("National of", BLACK, 1.0, dashes=True),
+    "expert_in": EdgeStyle("Expert on article", BLACK, 1.0, dashes=True),
+    "recommended": EdgeStyle("Recommended expert", BLACK, 1.0),
+}
+
+# Node sizes (vis units: the radius of a dot). The map is about 2,400 units wide and opens at about half
+# size on a laptop screen.
+SIZES: dict[str, float] = {
+    "State": 15.0,
+    "Provider": 16.0,
+    "Network": 17.0,
+    "Project": 11.0,
+    "Need": 8.0,
+    "Article": 9.0,
+    "Expert": 9.0,
+}
+PRIORITY_SIZES: dict[str | None, float] = {"high": 10.0, "medium": 7.0, "low": 4.5, None: 6.0}
+# Labels scale with the zoom like everything else; a whole-world map opens at about half size, so 20
+# map units make about 10 screen pixels.
+FONT_SIZE = 20.0
+FONT_COLOR = "#1a1a1a"
+
+
+def node_style(kind: str, variant: str | None = None) -> NodeStyle:
+    """The style of a node kind (and variant, when it has one)."""
+    return NODE_STYLES.get(f"{kind}:{variant}") or NODE_STYLES.get(kind) or NODE_STYLES["Article"]
+
+
+def edge_style(kind: str) -> EdgeStyle:
+    return EDGE_STYLES.get(kind, EDGE_STYLES["link"])
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One line of a legend: a node (shape + colour) or an edge (line + colour + dashes)."""
+
+    what: str  # "node" or "edge"
+    label: str
+    color: str
+    shape: str = "dot"
+    dashes: bool = False
+    arrows: bool = False
+
+
+def legend(node_keys: list[str], edge_kinds: list[str]) -> list[LegendEntry]:
+    """Legend entries for the node kinds (``"Need:gap"`` for a variant) and edge kinds a map shows."""
+    entries = []
+    for key in node_keys:
+        s = NODE_STYLES[key]
+        entries.append(LegendEntry("node", s.label, s.color, s.shape))
+    for kind in edge_kinds:
+        e = edge_style(kind)
+        entries.append(LegendEntry("edge", e.label, e.color, dashes=e.dashes, arrows=e.arrows))
+    return entries
