@@ -81,7 +81,7 @@ def download_responses(
                 "application/json": {"example": json_example},
                 CSV: {
                     "schema": {"type": "string"},
-                    "example": "id,name\r\nUNODC,United Nations Office on Drugs and Crime\r\n",
+                    "example": "id,name\r\nunodc,United Nations Office on Drugs and Crime\r\n",
                 },
                 XLSX: {"schema": {"type": "string", "format": "binary"}},
             },
