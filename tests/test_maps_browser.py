@@ -27,10 +27,12 @@ from viz.labels import text_width
 from viz.maps import build_map
 from viz.style import FONT_SIZE
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not available(), reason="needs Debian's chromium and chromium-driver, and selenium"),
-]
+pytestmark = pytest.mark.browser
+
+
+def test_chromium_is_installed() -> None:
+    """The browser tests need Debian's chromium and chromium-driver (`.ci/run` installs them)."""
+    assert available(), "install chromium and chromium-driver (apt-get install chromium chromium-driver)"
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "maps"
 CLICK: dict[str, str] = {  # a node to click on each map
@@ -200,9 +202,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(world: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The API app (anonymous reads on) over the hand-built world, in a thread."""
-    app_module = pytest.importorskip("api.app")
     import uvicorn
 
+    import api.app as app_module
     from api.settings import Settings
 
     settings = Settings(store="embedded", data_dir=tmp_path_factory.mktemp("api"), anonymous_read=True)

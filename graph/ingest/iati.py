@@ -54,7 +54,7 @@ from graph.ingest.problems import MB, BundleError, Problem, human_size
 from graph.schema.models import Bundle, Project, ProjectStatus, Provider, ProviderKind
 from graph.schema.reference import articles as uncac_articles
 from graph.schema.reference import iso2_to_iso3
-from graph.store.base import Store
+from graph.store.base import Store, StoreError
 
 Progress = Callable[[int, int], None]
 
@@ -1613,8 +1613,8 @@ class _DryRun(Store):
     def read_all(self) -> Any:
         return self.inner.read_all()
 
-    def clear(self) -> None:  # pragma: no cover - never called
-        raise NotImplementedError
+    def clear(self) -> None:
+        raise StoreError("a dry run writes nothing, so it cannot clear the store")
 
     def close(self) -> None:
         return None
