@@ -251,11 +251,13 @@ def test_home_page_numbers_and_links(browser: Any, server: str) -> None:
 
 def test_home_page_forms(browser: Any, server: str) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     open_page(browser, f"{server}/", map_page=False)
     Select(browser.find_element(By.NAME, "group")).select_by_value("african")
     browser.find_element(By.CSS_SELECTOR, "#filter-form button[type=submit]").click()
+    # the form submits by navigation: wait for the new page rather than read the URL mid-flight
+    WebDriverWait(browser, 15).until(lambda b: "group=african" in b.current_url)
     assert "group=african" in browser.current_url
     assert "African Group" in browser.find_element(By.ID, "filters").text
     browser.find_element(By.NAME, "node").send_keys(EGO_NODE)
