@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import NotFound
 from graph.errors import TacmapError
+from graph.schema.reference import countries, suggest_iso3
 
 AUTH_FILE = "auth.sqlite"
 PREFIX = "tm"
@@ -38,7 +39,7 @@ CREATE TABLE IF NOT EXISTS api_keys (
     secret_hash TEXT NOT NULL,      -- sha256 hex of the secret part; the key itself is never stored
     role        TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
     name        TEXT NOT NULL DEFAULT '',
-    state       TEXT,               -- reserved: limit a key to one State's data (later issue)
+    state       TEXT,               -- viewer keys: the State whose restricted needs it sees
     created_at  TEXT NOT NULL,
     revoked_at  TEXT
 );
@@ -91,7 +92,9 @@ class ApiKey(BaseModel):
     id: str = Field(description="Public id: the part between `tm_` and the second underscore.")
     role: Role
     name: str = ""
-    state: str | None = Field(None, description="Reserved: a State this key is limited to.")
+    state: str | None = Field(
+        None, description="Viewer keys only: the State (ISO3) whose restricted needs this key may see."
+    )
     created_at: str
     revoked_at: str | None = None
 
@@ -151,18 +154,21 @@ class KeyStore:
     def __init__(self, db: AuthDB) -> None:
         self.db = db
 
-    def create(self, role: Role | str, name: str = "") -> tuple[ApiKey, str]:
-        """A new key: its record and the full key text, which is never shown again."""
+    def create(self, role: Role | str, name: str = "", state: str | None = None) -> tuple[ApiKey, str]:
+        """A new key: its record and the full key text, which is never shown again. ``state``
+        scopes a viewer key to one State: it then also sees that State's restricted needs."""
         try:
             role = Role(role)
         except ValueError:
             raise TacmapError(f"unknown role {role!r}: choose viewer, editor or admin") from None
+        if state is not None:
+            state = scoped_state(role, state)
         key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
-        record = ApiKey(id=key_id, role=role, name=name, created_at=now())
+        record = ApiKey(id=key_id, role=role, name=name, state=state, created_at=now())
         with self.db.connect() as db:
             db.execute(
-                "INSERT INTO api_keys (id, secret_hash, role, name, created_at) VALUES (?, ?, ?, ?, ?)",
-                (key_id, _digest(secret), role.value, name, record.created_at),
+                "INSERT INTO api_keys (id, secret_hash, role, name, state, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (key_id, _digest(secret), role.value, name, state, record.created_at),
             )
         return record, f"{PREFIX}_{key_id}_{secret}"
 
@@ -203,6 +209,22 @@ class KeyStore:
         if row is None or not matches or row["revoked_at"] is not None:
             return None
         return _record(row)
+
+
+def scoped_state(role: Role, state: str) -> str:
+    """The ISO3 code a key is scoped to, checked: only viewer keys take one (editors and admins
+    see every need already), and it must be a State of the reference data."""
+    if role is not Role.viewer:
+        raise TacmapError(
+            f"--state applies to viewer keys only: an {role.value} key already sees every need, "
+            "restricted or not; create a viewer key to limit it to one State"
+        )
+    code = state.strip().upper()
+    if code not in countries():
+        guess = suggest_iso3(state)
+        hint = f"did you mean {guess}?" if guess else "use an ISO 3166-1 alpha-3 code such as KEN"
+        raise TacmapError(f"unknown State {state!r} for the key: {hint}")
+    return code
 
 
 def _record(row: sqlite3.Row) -> ApiKey:

@@ -23,6 +23,7 @@ from api.auth import AuthDB, KeyStore, Role
 from api.errors import invalid
 from api.settings import Settings
 from graph.store import EmbeddedStore, Neo4jStore, Store, StoreError
+from graph.visibility import EVERYONE, PUBLIC, Audience
 
 if TYPE_CHECKING:
     from api.routers.snapshot import DataCache
@@ -102,10 +103,12 @@ StoreDep = Annotated[Store, Depends(get_store)]
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is asking: a key (id and role) or, when allowed, anonymous (role None)."""
+    """Who is asking: a key (id, role, and the State a viewer key is scoped to) or, when allowed,
+    anonymous (role None)."""
 
     key_id: str | None
     role: Role | None
+    state: str | None = None
 
     @property
     def actor(self) -> str:
@@ -115,6 +118,14 @@ class Principal:
     def sees_personal_data(self) -> bool:
         """Experts' emails: editors and admins only; viewers and anonymous never."""
         return self.role is not None and self.role.rank >= Role.editor.rank
+
+    @property
+    def audience(self) -> Audience:
+        """Restricted needs: editors and admins see them all, a viewer key scoped to a State sees
+        that State's, anonymous and other viewers none (see :mod:`graph.visibility`)."""
+        if self.sees_personal_data:
+            return EVERYONE
+        return Audience(state=self.state) if self.role is not None else PUBLIC
 
 
 bearer_scheme = HTTPBearer(auto_error=False, description="`Authorization: Bearer tm_<id>_<secret>`")
@@ -138,7 +149,7 @@ async def current_principal(
     if key is None:
         raise HTTPException(401, "the API key is not valid or has been revoked")
     request.state.key_id = key.id
-    return Principal(key.id, key.role)
+    return Principal(key.id, key.role, key.state)
 
 
 def require(minimum: Role):

@@ -111,6 +111,7 @@ FORM_WEIGHT = {
 NEED_SPREAD = (0.2, 1.8)  # a State's count is the group mean times a uniform draw in this range
 PRIORITY_WEIGHT = {"high": 0.3, "medium": 0.45, "low": 0.25}
 NEED_SOURCE = "self-assessment checklist (illustrative)"
+RESTRICTED_SHARE = 0.1  # share of assessed States that shared their checklist with the Secretariat only
 ORPHANS = 6  # assessed States with needs that no project reaches (never one of ALWAYS_PARTIES)
 
 # --- Implementation reports -------------------------------------------------------------
@@ -413,6 +414,14 @@ def _needs(rng: random.Random, states: list[StateInfo], ref: dict[str, Country],
                     )
                 )
     return out
+
+
+def _restrict(rng: random.Random, needs: list[Need]) -> list[Need]:
+    """Mark every need of a few States restricted: their self-assessment was shared with the
+    Secretariat, not published. A draw of its own, so the rest of the world does not move."""
+    with_needs = sorted({n.state for n in needs})
+    chosen = set(rng.sample(with_needs, round(RESTRICTED_SHARE * len(with_needs))))
+    return [n.model_copy(update={"visibility": "restricted"}) if n.state in chosen else n for n in needs]
 
 
 def _implementation(
@@ -797,7 +806,7 @@ def generate(scale: int = 1, seed: int = 2009) -> Bundle:
     ref = countries()
     parties = _parties(_rng(seed, "parties"), ref)
     states = _states(_rng(seed, "states"), parties)
-    needs = _needs(_rng(seed, "needs"), states, ref, scale)
+    needs = _restrict(_rng(seed, "visibility"), _needs(_rng(seed, "needs"), states, ref, scale))
     implementation = _implementation(_rng(seed, "implementation"), states, needs, ref)
     networks = _networks(_rng(seed, "networks"), parties, ref)
     return Bundle(

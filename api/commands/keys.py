@@ -31,14 +31,26 @@ def create(
         Role, typer.Option(help="viewer reads; editor also imports and exports; admin also keys and audit.")
     ],
     name: Annotated[str, typer.Option(help="Who or what will use it.")] = "",
+    state_: Annotated[
+        str | None,
+        typer.Option(
+            "--state",
+            help="Viewer keys only: a State (ISO3, e.g. KEN) whose restricted needs the key may also see.",
+        ),
+    ] = None,
 ) -> None:
     """Create a key and print it once (only its hash is kept: copy it now)."""
     db = _db(ctx)
-    info, key = KeyStore(db).create(role, name)
+    info, key = KeyStore(db).create(role, name, state_)
+    scope = f", {info.state}" if info.state else ""
     AuditLog(db).record(
-        actor="cli", action="key.create", client="local", message=f"{info.id} ({info.role.value})"
+        actor="cli", action="key.create", client="local", message=f"{info.id} ({info.role.value}{scope})"
     )
-    err.print(f"created {info.role.value} key {info.id}; it is shown this once, store it safely:")
+    err.print(
+        f"created {info.role.value} key {info.id}"
+        + (f" scoped to {info.state} (it sees that State's restricted needs)" if info.state else "")
+        + "; it is shown this once, store it safely:"
+    )
     out.print(key, highlight=False, soft_wrap=True)
 
 
@@ -66,8 +78,8 @@ def list_keys(
         out.print_json(data=[k.model_dump(mode="json") for k in keys])
         return
     table = Table()
-    for column in ("id", "role", "name", "created", "revoked"):
+    for column in ("id", "role", "state", "name", "created", "revoked"):
         table.add_column(column)
     for k in keys:
-        table.add_row(k.id, k.role.value, k.name, k.created_at, k.revoked_at or "")
+        table.add_row(k.id, k.role.value, k.state or "", k.name, k.created_at, k.revoked_at or "")
     out.print(table)

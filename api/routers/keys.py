@@ -17,9 +17,16 @@ router = APIRouter(prefix="/keys", tags=["audit and keys"], responses=error_resp
 
 
 class NewKey(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"role": "viewer", "name": "Donor dashboard"}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"role": "viewer", "name": "Kenya focal point", "state": "KEN"}]}
+    )
     role: Role
     name: str = Field("", max_length=200, description="Who or what uses it.")
+    state: str | None = Field(
+        None,
+        max_length=60,
+        description="Viewer keys only: the State (ISO3) whose restricted needs the key may also see.",
+    )
 
 
 class CreatedKey(BaseModel):
@@ -51,13 +58,13 @@ def list_keys(services: ServicesDep, who: Admin) -> Any:
     "", response_model=CreatedKey, status_code=201, responses=error_responses(422), summary="Create a key"
 )
 def create_key(request: Request, body: NewKey, services: ServicesDep, who: Admin) -> CreatedKey:
-    info, key = services.keys.create(body.role, body.name)
+    info, key = services.keys.create(body.role, body.name, body.state)
     services.audit.record(
         actor=who.actor,
         action="key.create",
         client=client_address(request),
         request_id=getattr(request.state, "request_id", None),
-        message=f"{info.id} ({info.role.value})",
+        message=f"{info.id} ({info.role.value}{f', {info.state}' if info.state else ''})",
     )
     return CreatedKey(key=key, info=info)
 

@@ -6,12 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import PageDep, Viewer
+from api.deps import PageDep, ServicesDep, Viewer
 from api.errors import error_responses
 from api.routers.common import Format, FormatDep, Paged, download_responses, example_of, listing, same
 from api.routers.schemas import NeedOut
 from api.routers.snapshot import SnapshotDep
-from graph.schema.models import Priority
+from graph.schema.models import Priority, Visibility
 
 router = APIRouter(prefix="/needs", tags=["needs"], responses=error_responses(401, 403))
 
@@ -21,6 +21,7 @@ router = APIRouter(prefix="/needs", tags=["needs"], responses=error_responses(40
 )
 def list_needs(
     who: Viewer,
+    services: ServicesDep,
     snap: SnapshotDep,
     page: PageDep,
     fmt: FormatDep = Format.json,
@@ -30,14 +31,17 @@ def list_needs(
         str | None, Query(description="Form of assistance.", examples=["capacity_building"])
     ] = None,
     priority: Annotated[Priority | None, Query(examples=["high"])] = None,
+    visibility: Annotated[Visibility | None, Query(examples=["restricted"])] = None,
 ) -> Any:
-    """Needs, filtered by State, article, form and priority."""
+    """Needs, filtered by State, article, form, priority and visibility. Restricted needs are
+    listed for editor and admin keys, and for viewer keys scoped to the need's State."""
     rows = [
         n
-        for n in snap.needs
+        for n in snap.needs_shown(services.cache.hidden(who.audience))
         if (state is None or same(n.state, state))
         and (article is None or n.article == article)
         and (form is None or same(n.form, form))
         and (priority is None or n.priority == priority)
+        and (visibility is None or n.visibility == visibility)
     ]
     return listing("needs", rows, page, fmt)

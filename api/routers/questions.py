@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from api.deps import PageDep, ServicesDep, Viewer
+from api.deps import PageDep, Principal, ServicesDep, Viewer
 from api.errors import NotFound, error_responses, invalid
 from api.routers import examples
 from api.routers.common import (
@@ -51,13 +51,20 @@ NeedQ = Annotated[str | None, Query(description="One need (id).", examples=["nee
 FormQ = Annotated[str | None, Query(description="Form of assistance.", examples=["legal_advice"])]
 
 
-def answer(services: Any, question: str, compute: Callable[..., Any], **params: Any) -> Any:
+def answer(
+    services: Any, question: str, compute: Callable[..., Any], who: Principal | None = None, **params: Any
+) -> Any:
     """``compute(store, **params)``, cached per version of the data and parameters; the
-    questions' LookupError (no such need) is 404 and ValueError (unusable parameter) is 400."""
+    questions' LookupError (no such need) is 404 and ValueError (unusable parameter) is 400.
+
+    Questions that list needs (gaps, pairings, shortlists of a need) pass ``who``: they are
+    computed on the store as that caller may see it (restricted needs left out). Aggregates pass
+    no ``who``: restricted needs count in them for everyone."""
     cache = services.cache
+    reader, audience = (cache.reader, "everything") if who is None else cache.view(who.audience)
     params = {k: v.value if isinstance(v, StrEnum) else v for k, v in params.items()}
     try:
-        return cache.get((question, *sorted(params.items())), lambda: compute(cache.reader, **params))
+        return cache.get((question, audience, *sorted(params.items())), lambda: compute(reader, **params))
     except LookupError as exc:
         raise NotFound(str(exc).strip("'\"")) from None
     except ValueError as exc:
@@ -128,6 +135,7 @@ def gaps(
         services,
         "gaps",
         gaps_q.gaps,
+        who,
         as_of=as_of,
         state=state,
         article=article,
@@ -282,6 +290,7 @@ def pairings(
         services,
         "pairings",
         pairings_q.pairings,
+        who,
         need=need,
         state=state,
         group=group,
@@ -319,7 +328,7 @@ def shortlist(
     """A balanced shortlist of `k` experts (no regional group holds more than half the places
     unless too few others qualify). Give `need`, or `state` + `article` + `form`. No personal data."""
     if need is not None:
-        rows = answer(services, "shortlist", experts_q.shortlist, need=need, k=k)
+        rows = answer(services, "shortlist", experts_q.shortlist, who, need=need, k=k)
     elif state and article and form:
         rows = answer(
             services,

@@ -26,6 +26,7 @@ from api.deps import ServicesDep
 from api.routers.schemas import ExpertOut, NeedOut, NetworkOut, ProjectOut, ProviderOut, StateOut
 from graph.schema.mapping import Edge, NodeRef, to_bundle
 from graph.store import Store
+from graph.visibility import EVERYONE, NOTHING, Audience, Hidden, NeedView
 
 T = TypeVar("T")
 
@@ -57,6 +58,10 @@ class Snapshot:
     @cached_property
     def needs(self) -> list[NeedOut]:
         return [NeedOut(**r.model_dump(), import_id=self._import_id("Need", r.id)) for r in self.bundle.needs]
+
+    def needs_shown(self, hidden: Hidden) -> list[NeedOut]:
+        """The needs a caller may see (``DataCache.hidden`` of their audience)."""
+        return [n for n in self.needs if n.id not in hidden.needs] if hidden else self.needs
 
     @cached_property
     def projects(self) -> list[ProjectOut]:
@@ -190,6 +195,21 @@ class DataCache:
 
     def snapshot(self) -> Snapshot:
         return self.get("snapshot", lambda: Snapshot(*self._reader.read_all()))
+
+    def view(self, audience: Audience) -> tuple[Store, str]:
+        """The store as ``audience`` may see it, and a name to cache what is computed from it
+        under: the reader itself ("everything") when it hides nothing from them, else a
+        :class:`~graph.visibility.NeedView` whose filtered graph is cached here."""
+        if not audience.everything:
+            view = NeedView(self._reader, audience, remember=self.get)
+            if view.hidden:
+                return view, audience.key
+        return self._reader, EVERYONE.key
+
+    def hidden(self, audience: Audience) -> Hidden:
+        """The restricted needs ``audience`` may not see, in this version of the data."""
+        view, _ = self.view(audience)
+        return view.hidden if isinstance(view, NeedView) else NOTHING
 
 
 class CachedReads(Store):

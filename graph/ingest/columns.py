@@ -14,6 +14,7 @@ from graph.schema.models import (
     Priority,
     ProjectStatus,
     ProviderKind,
+    Visibility,
 )
 
 # Cell kinds: id (identifier), text, enum (one of ``choices``), iso3 (country code),
@@ -79,6 +80,12 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("priority", "enum", choices=_choices(Priority)),
         Column("identified_on", "date"),
         Column("source", "text"),
+        Column(
+            "visibility",
+            "enum",
+            choices=_choices(Visibility),
+            hint="public (the default) or restricted",
+        ),
     ),
     "projects": (
         Column("id", "id", required=True),

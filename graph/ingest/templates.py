@@ -49,6 +49,7 @@ EXAMPLES: dict[tuple[str, str], str] = {
     ("networks", "name"): "Asset Recovery Inter-Agency Network of Southern Africa",
     ("needs", "id"): "n-ken-46",
     ("needs", "source"): "self-assessment checklist",
+    ("needs", "visibility"): "public",
     ("projects", "id"): "p-ken-mla",
     ("projects", "title"): "Mutual legal assistance desk",
     ("projects", "status"): "ongoing",

@@ -144,6 +144,7 @@ def to_changes(bundle: Bundle, stamp: dict[str, Any] | None = None) -> Changes:
             priority=need.priority,
             identified_on=_iso(need.identified_on),
             source=need.source,
+            visibility=need.visibility,
         )
         edge("HAS_NEED", ("State", need.state), ("Need", need.id))
         edge("ON_ARTICLE", ("Need", need.id), ("Article", need.article))
@@ -240,6 +241,7 @@ def to_bundle(nodes: dict[NodeRef, dict[str, Any]], edges: list[Edge]) -> Bundle
                     priority=props.get("priority"),
                     identified_on=props.get("identified_on"),
                     source=props.get("source"),
+                    visibility=props.get("visibility"),
                 )
             )
         elif label == "Project":

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class ProviderKind(StrEnum):
@@ -35,6 +35,13 @@ class ProjectStatus(StrEnum):
     ongoing = "ongoing"
     completed = "completed"
     cancelled = "cancelled"
+
+
+class Visibility(StrEnum):
+    """Who may see a need's own record: everyone, or only editors, admins and the State's viewers."""
+
+    public = "public"
+    restricted = "restricted"
 
 
 class Availability(StrEnum):
@@ -84,6 +91,13 @@ class Need(Record):
     priority: Priority | None = None
     identified_on: date | None = None
     source: str | None = None
+    visibility: Visibility = Visibility.public
+
+    @field_validator("visibility", mode="before")
+    @classmethod
+    def _public_by_default(cls, value: object) -> object:
+        """An empty cell (None) is the default, public: most self-assessments are published."""
+        return Visibility.public if value is None else value
 
 
 class Project(Record):

@@ -9,13 +9,13 @@ from graph.store.embedded import EmbeddedStore, default_data_dir
 from graph.store.neo4j_store import Neo4jSettings, Neo4jStore
 
 __all__ = [
+    "EmbeddedStore",
+    "Neo4jSettings",
+    "Neo4jStore",
     "Store",
     "StoreError",
-    "EmbeddedStore",
-    "Neo4jStore",
-    "Neo4jSettings",
-    "open_store",
     "default_data_dir",
+    "open_store",
 ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import Counter
-from typing import Any
+from typing import Any, Self
 
 import networkx as nx
 
@@ -85,7 +85,7 @@ class Store(ABC):
         g.add_edges_from((e.src, e.dst, e.type, e.props) for e in edges)
         return g
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -71,7 +71,7 @@ class Neo4jStore(Store):
             ) from exc
         self.ensure_reference()
 
-    def _session(self):  # noqa: ANN202 - the driver's Session type
+    def _session(self):
         return self.driver.session(database=self.settings.database)
 
     def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:

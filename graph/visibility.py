@@ -1,0 +1,180 @@
+"""Restricted needs: who may see a need's own record, and a read-only view of a store without the
+records someone may not see.
+
+A State may share a self-assessment with the Secretariat without publishing it: its needs are then
+``visibility = restricted``. They still count in aggregates (the matrix, coverage, orphans, the
+home page's numbers), so totals are the same for everyone; their records (the need itself, its
+gap, its pairings, its node on a map, its row in an export) are shown only to an audience that may
+see them: editors and admins (``EVERYONE``), and viewers of that State (``Audience(state="KEN")``).
+
+The rule lives here once, for both stores: :class:`NeedView` wraps any store, leaves restricted
+needs out of whole-graph reads and drops the question rows about them, so every per-record answer
+and map computed on the view is safe to show that audience.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from graph.schema.mapping import Changes, Edge, NodeRef
+from graph.schema.models import Bundle, Visibility
+from graph.store.base import Store, StoreError
+
+T = TypeVar("T")
+Graph = tuple[dict[NodeRef, dict[str, Any]], list[Edge]]
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who is looking, as far as restricted needs go: everyone privileged, one State's viewers,
+    or the public (anonymous and unscoped viewers)."""
+
+    everything: bool = False
+    state: str | None = None
+
+    @property
+    def key(self) -> str:
+        """A short name, for cache keys and messages."""
+        return "everything" if self.everything else f"state:{self.state}" if self.state else "public"
+
+
+EVERYONE = Audience(everything=True)
+PUBLIC = Audience()
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """What one audience may not see in one version of the data."""
+
+    needs: frozenset[str]
+    # (State, article) of every need the audience sees: what reciprocity may still mention
+    shown_pairs: frozenset[tuple[str, int]]
+
+    def __bool__(self) -> bool:
+        return bool(self.needs)
+
+
+NOTHING = Hidden(frozenset(), frozenset())
+
+
+def hidden_from(graph: Graph, audience: Audience) -> Hidden:
+    """The restricted needs ``audience`` may not see in ``graph`` (``read_all`` of a store)."""
+    if audience.everything:
+        return NOTHING
+    nodes, edges = graph
+    state_of: dict[str, str] = {}
+    article_of: dict[str, int] = {}
+    for e in edges:
+        if e.type == "HAS_NEED":
+            state_of[e.dst[1]] = e.src[1]
+        elif e.type == "ON_ARTICLE" and e.src[0] == "Need":
+            article_of[e.src[1]] = e.dst[1]
+    hidden = set()
+    shown = set()
+    for (label, key), props in nodes.items():
+        if label != "Need":
+            continue
+        state = state_of.get(key)
+        if props.get("visibility") == Visibility.restricted and (state is None or state != audience.state):
+            hidden.add(key)
+        elif state is not None and key in article_of:
+            shown.add((state, article_of[key]))
+    return Hidden(frozenset(hidden), frozenset(shown)) if hidden else NOTHING
+
+
+def without_hidden(graph: Graph, hidden: Hidden) -> Graph:
+    """``graph`` without the hidden needs and the relationships that touch them."""
+    if not hidden:
+        return graph
+    nodes, edges = graph
+    gone = {("Need", key) for key in hidden.needs}
+    return (
+        {ref: props for ref, props in nodes.items() if ref not in gone},
+        [e for e in edges if e.src not in gone and e.dst not in gone],
+    )
+
+
+def redact_rows(rows: list[dict[str, Any]], hidden: Hidden) -> list[dict[str, Any]]:
+    """Raw question rows without those about a hidden need. Pairing rows also stop naming the
+    articles on which the peer's only needs are hidden (its reciprocity would give them away)."""
+    if not hidden:
+        return rows
+    out = []
+    for row in rows:
+        if row.get("need") in hidden.needs:
+            continue
+        articles = row.get("reciprocal_articles")
+        if articles and "peer" in row:
+            kept = [b for b in articles if (row["peer"], b) in hidden.shown_pairs]
+            if kept != articles:
+                row = {**row, "reciprocal_articles": kept}
+        out.append(row)
+    return out
+
+
+def redact_bundle(bundle: Bundle, hidden: Hidden) -> Bundle:
+    """An export without the hidden needs."""
+    if not hidden:
+        return bundle
+    return bundle.model_copy(update={"needs": [n for n in bundle.needs if n.id not in hidden.needs]})
+
+
+def _compute(key: tuple[str, ...], compute: Callable[[], T]) -> T:
+    return compute()
+
+
+class NeedView(Store):
+    """A read-only store that shows ``inner`` as ``audience`` may see it.
+
+    ``remember(key, compute)`` lets a caller cache the filtered graph (the API keeps it per version
+    of the data); by default nothing is cached. Questions still run on the inner store (Cypher on
+    Neo4j), and their rows are redacted here, so aggregates computed by the inner store are never
+    what a view returns: ask aggregate questions of the inner store.
+    """
+
+    def __init__(
+        self,
+        inner: Store,
+        audience: Audience,
+        remember: Callable[[tuple[str, ...], Callable[[], Any]], Any] = _compute,
+    ) -> None:
+        self.inner = inner
+        self.audience = audience
+        self.name = inner.name
+        self._remember = remember
+
+    @property
+    def hidden(self) -> Hidden:
+        return self._remember(
+            ("hidden", self.audience.key), lambda: hidden_from(self.inner.read_all(), self.audience)
+        )
+
+    def read_all(self) -> Graph:
+        hidden = self.hidden
+        if not hidden:
+            return self.inner.read_all()
+        return self._remember(
+            ("read_all", self.audience.key), lambda: without_hidden(self.inner.read_all(), hidden)
+        )
+
+    def projection(self) -> Any:
+        if not self.hidden:
+            return self.inner.projection()
+        return self._remember(("projection", self.audience.key), lambda: Store.projection(self))
+
+    def answer(self, question: str, **params: Any) -> list[dict[str, Any]]:
+        return redact_rows(self.inner.answer(question, **params), self.hidden)
+
+    def write(self, changes: Changes) -> None:
+        raise StoreError("a view of the store for one audience is read-only")
+
+    def clear(self) -> None:
+        raise StoreError("a view of the store for one audience is read-only")
+
+    def close(self) -> None:
+        """The inner store belongs to whoever opened it."""
+
+    def _reference_loaded(self) -> bool:
+        return self.inner._reference_loaded()
