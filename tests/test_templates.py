@@ -119,6 +119,7 @@ def test_drop_downs_hold_the_codes_and_the_store_providers(tmp_path: Path) -> No
     assert 46 in choices(wb, needs["article"]) and len(choices(wb, needs["article"])) == 71
     assert "legal_advice" in choices(wb, needs["form"])
     assert choices(wb, needs["priority"]) == ["high", "medium", "low"]
+    assert choices(wb, needs["visibility"]) == ["public", "restricted"]
     projects = validations(wb["projects"])
     assert choices(wb, projects["implementer"]) == ["giz-test"]
     assert projects["implementer"].errorStyle == "warning"  # a provider of the same bundle may be typed
