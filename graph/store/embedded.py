@@ -143,11 +143,19 @@ class EmbeddedStore(Store):
                 for e in changes.edges
             ],
         )
-        present = set(db.execute("SELECT label, key FROM nodes"))
-        for e in changes.edges:
-            for label, key in (e.src, e.dst):
-                if (label, json.dumps(key)) not in present:
-                    raise StoreError(f"{e.type} refers to a missing {label} {key!r}")
+        # Every relationship's ends must exist: look up only the ends this write names (a temporary
+        # table joined on the primary key), so a one-record write does not read every node.
+        ends = {(label, json.dumps(key)): e.type for e in changes.edges for label, key in (e.src, e.dst)}
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS ends (label TEXT, key TEXT)")
+        db.execute("DELETE FROM ends")
+        db.executemany("INSERT INTO ends VALUES (?, ?)", list(ends))
+        missing = db.execute(
+            "SELECT e.label, e.key FROM ends e LEFT JOIN nodes n ON n.label = e.label AND n.key = e.key "
+            "WHERE n.label IS NULL ORDER BY e.label, e.key LIMIT 1"
+        ).fetchone()
+        if missing is not None:
+            label, key = missing
+            raise StoreError(f"{ends[(label, key)]} refers to a missing {label} {json.loads(key)!r}")
 
     def clear(self) -> None:
         with self._lock:
