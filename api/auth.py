@@ -216,8 +216,8 @@ def scoped_state(role: Role, state: str) -> str:
     see every need already), and it must be a State of the reference data."""
     if role is not Role.viewer:
         raise TacmapError(
-            f"--state applies to viewer keys only: an {role.value} key already sees every need, "
-            "restricted or not; create a viewer key to limit it to one State"
+            f"only viewer keys are scoped to a State: an {role.value} key already sees every need, "
+            "restricted or not; create a viewer key for one State's focal point instead"
         )
     code = state.strip().upper()
     if code not in countries():

@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import ApiKey, Role
 from api.deps import Admin, ServicesDep, client_address
-from api.errors import error_responses
+from api.errors import error_responses, invalid
 from api.routers.common import example_of
+from graph.errors import TacmapError
 
 router = APIRouter(prefix="/keys", tags=["audit and keys"], responses=error_responses(401, 403))
 
@@ -58,7 +59,10 @@ def list_keys(services: ServicesDep, who: Admin) -> Any:
     "", response_model=CreatedKey, status_code=201, responses=error_responses(422), summary="Create a key"
 )
 def create_key(request: Request, body: NewKey, services: ServicesDep, who: Admin) -> CreatedKey:
-    info, key = services.keys.create(body.role, body.name, body.state)
+    try:
+        info, key = services.keys.create(body.role, body.name, body.state)
+    except TacmapError as exc:  # an unusable State scope: a 422 on the body's field, like FastAPI's own
+        raise invalid("state", str(exc), where="body") from None
     services.audit.record(
         actor=who.actor,
         action="key.create",
