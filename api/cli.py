@@ -49,6 +49,27 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+def _language(value: str | None) -> str:
+    """``--lang`` checked: one of the six UN languages, else a usage error that lists them."""
+    from viz.i18n import UnknownLanguage, check
+
+    try:
+        return check(value)
+    except UnknownLanguage as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+LangOption = Annotated[
+    str,
+    typer.Option(
+        "--lang",
+        envvar="TACMAP_LANG",
+        callback=_language,
+        help="Language of State names and map words: ar, zh, en, fr, ru or es (default: TACMAP_LANG or en).",
+    ),
+]
+
+
 class Context:
     """Global options, and the store opened once on first use."""
 
@@ -231,4 +252,4 @@ def main() -> None:
 
 
 # Commands kept in their own modules register themselves on `app` when imported.
-from api.commands import iati, keys, maps, query, serve, templates  # noqa: E402,F401
+from api.commands import iati, keys, maps, query, serve, templates  # noqa: F401

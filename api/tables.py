@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from graph.schema.reference import countries, state_name
+
 
 def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """One spreadsheet row: nested objects become ``a.b`` columns, lists of plain values
@@ -40,6 +42,28 @@ def plain_row(row: Any) -> dict[str, Any]:
     if hasattr(row, "to_dict"):
         return row.to_dict()
     return dict(row)
+
+
+# Fields holding a State's name -> the field with its ISO3 code; `name` only in answers whose rows are
+# States (an expert's or a network's name is not a State's).
+STATE_NAME_FIELDS = {"state_name": "state", "peer_name": "peer"}
+ROWS_NAMED_BY_STATE = frozenset({"orphans", "fragmentation", "darlings"})
+
+
+def localized(question: str, rows: Sequence[Any], lang: str) -> Sequence[Any]:
+    """An answer's rows with State names in ``lang`` (M49 names from reference data), as plain
+    dicts; English rows are returned as they are (the questions name States in English)."""
+    if lang == "en":
+        return rows
+    fields = dict(STATE_NAME_FIELDS, **({"name": "state"} if question in ROWS_NAMED_BY_STATE else {}))
+    known = countries()
+    out = []
+    for row in map(plain_row, rows):
+        for name, code in fields.items():
+            if name in row and row.get(code) in known:
+                row[name] = state_name(row[code], lang)
+        out.append(row)
+    return out
 
 
 def table(rows: Iterable[Any]) -> tuple[list[str], list[dict[str, Any]]]:
@@ -88,5 +112,3 @@ def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Sequence[dict[str, Any]]]]
                     ws.write_string(i, col, str(value))
     wb.close()
     return buffer.getvalue()
-
-

@@ -14,7 +14,8 @@ import networkx as nx
 
 from graph.errors import TacmapError
 from graph.schema.reference import UN_GROUPS, suggest, suggest_iso3
-from viz.describe import article_name, group_name, provider_short
+from viz.describe import article_name, group_name, provider_short, state_name
+from viz.i18n import _, day
 
 KINDS: tuple[str, ...] = ("coordination", "overlaps", "gaps", "pairings", "ego")
 
@@ -92,20 +93,25 @@ def checked(
     return Filters(state, article, group, provider, as_of)
 
 
-def describe(g: nx.MultiDiGraph, f: Filters, as_of_default: str = "all dates") -> str:
-    """The filters in words, for a map's title line."""
+def describe(g: nx.MultiDiGraph, f: Filters, as_of_default: str | None = None) -> str:
+    """The filters in words, in the current language, for a map's title line (``as_of_default``: what
+    the map shows when no date is set, already translated; "all dates" if not given)."""
     parts = []
     if f.state:
-        parts.append(f"State: {g.nodes[('State', f.state)].get('name', f.state)} ({f.state})")
+        name = state_name(g.nodes[("State", f.state)])
+        parts.append(_("State: {name} ({code})").format(name=name, code=f.state))
     if f.group:
-        parts.append(f"group: {group_name(f.group)}")
+        parts.append(_("group: {group}").format(group=group_name(f.group)))
     if f.article:
         parts.append(article_name(f.article))
     if f.provider:
-        parts.append(f"provider: {provider_short(g.nodes[('Provider', f.provider)])}")
-    parts.append(f"as of {f.as_of.isoformat()}" if f.as_of else as_of_default)
+        parts.append(_("provider: {name}").format(name=provider_short(g.nodes[("Provider", f.provider)])))
+    if f.as_of:
+        parts.append(_("as of {date}").format(date=day(f.as_of)))
+    else:
+        parts.append(as_of_default or _("all dates"))
     if not (f.state or f.group):
-        parts.insert(0, "all States")
+        parts.insert(0, _("all States"))
     return " · ".join(parts)
 
 

@@ -14,6 +14,7 @@ import networkx as nx
 
 from viz import describe
 from viz.filters import Filters, state_ok
+from viz.i18n import _
 
 NodeRef = tuple[str, Any]
 
@@ -36,11 +37,11 @@ class ProjectView:
 
 def out_keys(g: nx.MultiDiGraph, ref: NodeRef, rel: str) -> list[Any]:
     """Keys of the nodes ``ref`` points to by ``rel``."""
-    return sorted(v[1] for _, v, k in g.out_edges(ref, keys=True) if k == rel)
+    return sorted(v[1] for _u, v, k in g.out_edges(ref, keys=True) if k == rel)
 
 
 def in_keys(g: nx.MultiDiGraph, ref: NodeRef, rel: str) -> list[Any]:
-    return sorted(u[1] for u, _, k in g.in_edges(ref, keys=True) if k == rel)
+    return sorted(u[1] for u, _v, k in g.in_edges(ref, keys=True) if k == rel)
 
 
 def project(g: nx.MultiDiGraph, ref: NodeRef) -> ProjectView:
@@ -48,7 +49,7 @@ def project(g: nx.MultiDiGraph, ref: NodeRef) -> ProjectView:
     networks = out_keys(g, ref, "THROUGH")
     forms = {
         f
-        for _, _, k, d in g.out_edges(ref, keys=True, data=True)
+        for _u, _v, k, d in g.out_edges(ref, keys=True, data=True)
         if k == "ADDRESSES"
         for f in d.get("forms") or ()
     }
@@ -97,7 +98,7 @@ def geo(g: nx.MultiDiGraph, iso3: str | None) -> tuple[float, float] | None:
 
 
 def name(g: nx.MultiDiGraph, ref: NodeRef) -> str:
-    """A node's name in words (never an expert's name: roster id only)."""
+    """A node's name in words, in the current language (never an expert's name: roster id only)."""
     label, key = ref
     props = g.nodes.get(ref, {})
     if label == "State":
@@ -107,9 +108,9 @@ def name(g: nx.MultiDiGraph, ref: NodeRef) -> str:
     if label == "Project":
         return str(props.get("title") or key)
     if label == "Article":
-        return f"article {key}"
+        return _("article {number}").format(number=key)
     if label == "Expert":
-        return f"expert {key}"
+        return _("expert {id}").format(id=key)
     if label == "Need":
-        return f"need {key}"
+        return _("need {id}").format(id=key)
     return str(props.get("name") or key)

@@ -1,7 +1,8 @@
 """The home page at ``/``: headline numbers, links to every map and table, and filter forms.
 
 Server-rendered HTML with no outside asset (one line of script leaves empty filters out of the URL). The numbers come from the questions
-(``graph/queries``) with the page's filters, so the page and the tables always agree.
+(``graph/queries``) with the page's filters, so the page and the tables always agree. The page is in one of
+the six UN languages (``lang``), with links to the other five.
 """
 
 from __future__ import annotations
@@ -13,34 +14,37 @@ from typing import Any
 from urllib.parse import urlencode
 
 import networkx as nx
+from babel import Locale
+from markupsafe import Markup, escape
 
-from graph.schema.reference import UN_GROUPS
+from graph.schema.reference import UN_LANGUAGES
 from graph.store.base import Store
 from viz import templates
-from viz.describe import provider_short, state_name
+from viz.describe import group_name, provider_short, state_name
 from viz.filters import KINDS, Filters, checked, describe
+from viz.i18n import DEFAULT, GROUP_NAMES, N_, _, day, direction, number, use
 from viz.render import environment
 
 MAP_TITLES = {
-    "coordination": "Coordination map: who funds what, where",
-    "overlaps": "Overlap map: projects that may duplicate each other",
-    "gaps": "Gap map: needs covered, nearly covered, or not at all",
-    "pairings": "Pairing map: South–South peers who could help",
+    "coordination": N_("Coordination map: who funds what, where"),
+    "overlaps": N_("Overlap map: projects that may duplicate each other"),
+    "gaps": N_("Gap map: needs covered, nearly covered, or not at all"),
+    "pairings": N_("Pairing map: South–South peers who could help"),
 }
-TABLES = (
-    ("/overlaps", "Overlaps: possible duplication", True),
-    ("/gaps", "Gaps, with near misses", True),
-    ("/matrix", "Needs-vs-supply matrix", True),
-    ("/orphans", "Orphans: States with needs and no live project", True),
-    ("/fragmentation", "Fragmentation: providers per State", True),
-    ("/pairings", "South–South pairings", True),
-    ("/networks/metrics", "Networks and brokers", False),
-    ("/states", "States", False),
-    ("/providers", "Providers", False),
-    ("/networks", "Networks", False),
-    ("/needs", "Needs", False),
-    ("/projects", "Projects", False),
-    ("/docs", "API documentation", False),
+TABLES = (  # path, title, whether the page's filters apply
+    ("/overlaps", N_("Overlaps: possible duplication"), True),
+    ("/gaps", N_("Gaps, with near misses"), True),
+    ("/matrix", N_("Needs-vs-supply matrix"), True),
+    ("/orphans", N_("Orphans: States with needs and no live project"), True),
+    ("/fragmentation", N_("Fragmentation: providers per State"), True),
+    ("/pairings", N_("South–South pairings"), True),
+    ("/networks/metrics", N_("Networks and brokers"), False),
+    ("/states", N_("States"), False),
+    ("/providers", N_("Providers"), False),
+    ("/networks", N_("Networks"), False),
+    ("/needs", N_("Needs"), False),
+    ("/projects", N_("Projects"), False),
+    ("/docs", N_("API documentation"), False),
 )
 
 
@@ -78,7 +82,7 @@ def _needs(g: nx.MultiDiGraph, f: Filters) -> tuple[int, int]:
         if k != "HAS_NEED" or not state_ok(g, u[1], f):
             continue
         if f.article is not None and not any(
-            a[1] == f.article for _, a, r in g.out_edges(v, keys=True) if r == "ON_ARTICLE"
+            a[1] == f.article for _need, a, r in g.out_edges(v, keys=True) if r == "ON_ARTICLE"
         ):
             continue
         needs += 1
@@ -90,51 +94,81 @@ def _number(id: str, value: str, what: str, why: str) -> dict[str, str]:
     return {"id": id, "value": value, "what": what, "why": why}
 
 
-def home_page(store: Store, **filters: Any) -> str:
-    """The home page for these filters (``state``, ``article``, ``group``, ``provider``, ``as_of``)."""
+def home_page(store: Store, lang: str = DEFAULT, link_lang: str | None = None, **filters: Any) -> str:
+    """The home page in ``lang`` for these filters (``state``, ``article``, ``group``, ``provider``,
+    ``as_of``). ``link_lang``: a language the reader chose explicitly (``?lang=``), carried by every link
+    so that it outlasts a browser that prefers another."""
+    with use(lang) as chosen:
+        return _home_page(store, chosen, link_lang, filters)
+
+
+def _languages(query: dict[str, Any], lang: str) -> list[tuple[str, str, str, bool]]:
+    """(code, href, name in its own language, current) for the language switcher."""
+    out = []
+    for code in UN_LANGUAGES:
+        own = Locale.parse(code).get_display_name(code) or code
+        href = f"/?{urlencode({**query, 'lang': code})}"
+        out.append((code, href, own[:1].upper() + own[1:], code == lang))
+    return out
+
+
+def _home_page(store: Store, lang: str, link_lang: str | None, filters: dict[str, Any]) -> str:
     g = store.projection()
     f = checked(g, **filters)
     needs, states_with_needs = _needs(g, f)
     gaps = count(ask("gaps", store, f))
     overlaps = count(ask("overlaps", store, f))
     orphans = count(ask("orphans", store, f))
-    as_of = (f.as_of or date.today()).isoformat()
-    coverage = "–" if gaps is None or not needs else f"{100 * (needs - gaps) / needs:.0f} %"
-    unknown = "not available"
+    as_of = day(f.as_of or date.today())
+    coverage = (
+        "–"
+        if gaps is None or not needs
+        else _("{percent} %").format(percent=number(100 * (needs - gaps) / needs))
+    )
     numbers = [
         _number(
-            "states-with-needs", f"{states_with_needs:,}", "States with needs", f"{needs:,} needs in all"
+            "states-with-needs",
+            number(states_with_needs),
+            _("States with needs"),
+            _("{count} needs in all").format(count=number(needs)),
         ),
         _number(
             "coverage",
             coverage,
-            "of needs covered",
-            f"{gaps:,} gaps as of {as_of}" if gaps is not None else unknown,
+            _("of needs covered"),
+            _("{count} gaps as of {date}").format(count=number(gaps), date=as_of)
+            if gaps is not None
+            else _("not available"),
         ),
         _number(
             "overlap-pairs",
-            f"{overlaps:,}" if overlaps is not None else "–",
-            "overlap pairs",
-            "live projects of different funders doing the same thing in the same State at the same time",
+            number(overlaps) if overlaps is not None else "–",
+            _("overlap pairs"),
+            _("live projects of different funders doing the same thing in the same State at the same time"),
         ),
         _number(
             "orphans",
-            f"{orphans:,}" if orphans is not None else "–",
-            "orphan States",
-            "with needs and no live project",
+            number(orphans) if orphans is not None else "–",
+            _("orphan States"),
+            _("with needs and no live project"),
         ),
     ]
     query = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in f.params().items()}
-    suffix = f"?{urlencode(query)}" if query else ""
-    maps = [(f"/maps/{kind}{suffix}", MAP_TITLES[kind]) for kind in KINDS if kind in MAP_TITLES]
-    tables = [(f"{path}{suffix if filtered else ''}", text) for path, text, filtered in TABLES]
+    keep = {"lang": link_lang} if link_lang else {}
+    suffix = f"?{urlencode({**query, **keep})}" if query or keep else ""
+    plain = f"?{urlencode(keep)}" if keep else ""
+    maps = [(f"/maps/{kind}{suffix}", _(MAP_TITLES[kind])) for kind in KINDS if kind in MAP_TITLES]
+    tables = [
+        (f"{path}{suffix if filtered else plain if path != '/docs' else ''}", _(text))
+        for path, text, filtered in TABLES
+    ]
     states = sorted(
         (
             (k, state_name(d))
             for (lab, k), d in g.nodes(data=True)
             if lab == "State" and g.degree((lab, k)) > 0
         ),
-        key=lambda s: s[1],
+        key=lambda s: s[1].casefold(),
     )
     providers = sorted(
         ((k, provider_short(d)) for (lab, k), d in g.nodes(data=True) if lab == "Provider"),
@@ -146,27 +180,51 @@ def home_page(store: Store, **filters: Any) -> str:
         + [(f"Provider:{k}", n) for k, n in providers]
         + [(f"Network:{k}", n) for k, n in networks]
     )
+    text = {
+        "title": _("tacmap: technical assistance for UNCAC, mapped"),
+        "languages": _("Language"),
+        "filter": _("Filter"),
+        "state": _("State"),
+        "all": _("all"),
+        "group": _("UN regional group"),
+        "article": _("Article"),
+        "provider": _("Provider"),
+        "as_of": _("As of"),
+        "apply": _("Apply"),
+        "clear_filters": _("Clear filters"),
+        "maps": _("Maps"),
+        "ego": _("Everything around one State, provider or network"),
+        "draw": _("Draw the ego map"),
+        "tables": escape(_("Tables (JSON; add {csv} or {xlsx} to download)")).format(
+            csv=Markup("<code>format=csv</code>"), xlsx=Markup("<code>format=xlsx</code>")
+        ),
+    }
     return (
         environment()
         .from_string(templates.HOME_PAGE)
         .render(
+            lang=lang,
+            dir=direction(lang),
+            text=text,
+            languages=_languages({**query, **keep}, lang),
+            keep=list(keep.items()),
             base_css=templates.BASE_CSS,
             home_css=templates.HOME_CSS,
-            filters=describe(g, f, f"as of {as_of}"),
-            made=f"made {date.today().isoformat()}",
+            filters=describe(g, f, _("as of {date}").format(date=as_of)),
+            made=_("made {date}").format(date=day(date.today())),
             numbers=numbers,
             states=states,
-            groups=list(UN_GROUPS.items()),
+            groups=[(code, group_name(code)) for code in GROUP_NAMES],
             providers=providers,
             current={k: query.get(k) for k in ("state", "group", "article", "provider", "as_of")},
             maps=maps,
             ego_nodes=ego_nodes,
-            hidden=list(query.items()),
+            hidden=[*query.items(), *keep.items()],
             tables=tables,
             notes=[
-                (
-                    "Questions count live projects (not cancelled) as of the date above; maps say on each page what "
-                    "they show. Data in the illustrative seed is invented around real States."
+                _(
+                    "Questions count live projects (not cancelled) as of the date above; maps say on each page "
+                    "what they show. Data in the illustrative seed is invented around real States."
                 )
             ],
         )

@@ -16,6 +16,7 @@
   other through them).
 
 :func:`map_spec` returns what a map shows (a graph with words, before layout); :func:`build_map` the HTML.
+Both take ``lang``, one of the six UN languages (:mod:`viz.i18n`): every word of the map is in it.
 """
 
 from __future__ import annotations
@@ -32,26 +33,35 @@ from viz import describe, nodes
 from viz.filters import KINDS, Filters, MapError, UnknownNode, checked, state_ok
 from viz.filters import describe as describe_filters
 from viz.graphview import name, project, project_ok, projects
+from viz.i18n import DEFAULT, N_, _, ngettext, use
 from viz.render import MapSpec, render
 from viz.style import legend
 
 __all__ = ["KINDS", "MapError", "UnknownNode", "build_map", "map_spec"]
 
-VERBS: dict[str, str] = {
-    "FUNDS": "funds",
-    "IMPLEMENTED_BY": "is implemented by",
-    "BENEFITS": "benefits",
-    "ADDRESSES": "addresses",
-    "THROUGH": "runs through",
-    "BASED_IN": "is based in",
-    "MEMBER_OF": "is a member of",
-    "HAS_NEED": "has the need",
-    "ON_ARTICLE": "is on",
-    "NATIONAL_OF": "is a national of",
-    "EXPERT_IN": "is an expert on",
-    "RECOMMENDED": "recommended",
-    "REPORTED": "reported on",
+# A relationship as a sentence about its two ends (whole sentences, so that a language can reorder them).
+SENTENCES: dict[str, str] = {
+    "FUNDS": N_("{a} funds {b}"),
+    "IMPLEMENTED_BY": N_("{a} is implemented by {b}"),
+    "BENEFITS": N_("{a} benefits {b}"),
+    "ADDRESSES": N_("{a} addresses {b}"),
+    "THROUGH": N_("{a} runs through {b}"),
+    "BASED_IN": N_("{a} is based in {b}"),
+    "MEMBER_OF": N_("{a} is a member of {b}"),
+    "HAS_NEED": N_("{a} has the need {b}"),
+    "ON_ARTICLE": N_("{a} is on {b}"),
+    "NATIONAL_OF": N_("{a} is a national of {b}"),
+    "EXPERT_IN": N_("{a} is an expert on {b}"),
+    "RECOMMENDED": N_("{a} recommended {b}"),
+    "REPORTED": N_("{a} reported on {b}"),
 }
+
+
+def sentence(rel: str, a: str, b: str) -> str:
+    """A relationship between two named things as a sentence in the current language."""
+    return _(SENTENCES[rel]).format(a=a, b=b) if rel in SENTENCES else f"{a} {rel.lower()} {b}"
+
+
 EGO_LABELS = ("State", "Provider", "Network", "Project", "Need")
 
 
@@ -65,33 +75,48 @@ def build_map(
     provider: str | None = None,
     as_of: date | str | None = None,
     node: str | None = None,
+    lang: str = DEFAULT,
 ) -> str:
     """One map as a self-contained HTML page (works offline; data text escaped; no personal data).
 
-    ``kind`` is one of :data:`KINDS`; ``node`` (``State:KEN``) is required by ``ego`` only.
-    Raises :class:`MapError` (or :class:`UnknownNode`) with a plain message.
+    ``kind`` is one of :data:`KINDS`; ``node`` (``State:KEN``) is required by ``ego`` only; ``lang`` is
+    one of the six UN languages. Raises :class:`MapError` (or :class:`UnknownNode`) with a plain message.
     """
     return render(
         map_spec(
-            store, kind, state=state, article=article, group=group, provider=provider, as_of=as_of, node=node
+            store,
+            kind,
+            state=state,
+            article=article,
+            group=group,
+            provider=provider,
+            as_of=as_of,
+            node=node,
+            lang=lang,
         )
     )
 
 
-def map_spec(store: Store, kind: str, *, node: str | None = None, **filters: Any) -> MapSpec:
+def map_spec(
+    store: Store, kind: str, *, node: str | None = None, lang: str = DEFAULT, **filters: Any
+) -> MapSpec:
     """What a map shows, before layout and HTML (same arguments as :func:`build_map`)."""
     kind = (kind or "").strip().lower()
     if kind not in KINDS:
         raise MapError(f"no map called {kind!r}: choose one of {', '.join(KINDS)}")
-    g = store.projection()
-    f = checked(g, **filters)
-    if kind == "coordination":
-        return coordination(g, f)
-    if kind == "ego":
-        return ego(g, f, node)
-    from viz import question_maps
+    with use(lang) as chosen:
+        g = store.projection()
+        f = checked(g, **filters)
+        if kind == "coordination":
+            spec = coordination(g, f)
+        elif kind == "ego":
+            spec = ego(g, f, node)
+        else:
+            from viz import question_maps
 
-    return getattr(question_maps, kind)(store, g, f)
+            spec = getattr(question_maps, kind)(store, g, f)
+    spec.lang = chosen
+    return spec
 
 
 def _width(amount: float, largest: float) -> float:
@@ -119,7 +144,7 @@ def coordination(g: nx.MultiDiGraph, f: Filters) -> MapSpec:
                     flow["unknown"] += 1
                 else:
                     flow["usd"] += share
-    funded = {s for _, s in flows}
+    funded = {s for _funder, s in flows}
     if f.article is None and f.provider is None:
         members = {s for (lab, s) in g if lab == "State" and state_ok(g, s, f)}
     else:
@@ -138,22 +163,33 @@ def coordination(g: nx.MultiDiGraph, f: Filters) -> MapSpec:
     for s, n in membership:
         networks_of[s].append(name(g, ("Network", n)))
         member_count[n] += 1
-    for s in sorted(funded | {s for s, _ in membership}):
+    for s in sorted(funded | {s for s, _network in membership}):
         donors = sorted({fu for fu, st in flows if st == s})
         extra = []
         if donors:
             extra.append(
-                f"Receives {describe.money(received[s])} from {len(donors)} provider{'s' if len(donors) != 1 else ''}"
-                f" ({describe.listing([name(g, ('Provider', d)) for d in donors])})"
+                ngettext(
+                    "Receives {amount} from {count} provider ({names})",
+                    "Receives {amount} from {count} providers ({names})",
+                    len(donors),
+                ).format(
+                    amount=describe.money(received[s]),
+                    count=len(donors),
+                    names=describe.listing([name(g, ("Provider", d)) for d in donors]),
+                )
             )
         if networks_of[s]:
-            extra.append(f"Member of {describe.listing(sorted(networks_of[s]))}")
+            extra.append(_("Member of {networks}").format(networks=describe.listing(sorted(networks_of[s]))))
         size = 10.0 + 12.0 * math.sqrt(received[s] / top_state) if top_state else 13.0
         out.add_node(f"State:{s}", **nodes.state(g, s, extra, size=round(size, 1)))
-    for funder in sorted({fu for fu, _ in flows}):
-        n_states = sum(1 for fu, _ in flows if fu == funder)
+    for funder in sorted({fu for fu, _state in flows}):
+        n_states = sum(1 for fu, _state in flows if fu == funder)
         extra = [
-            f"Funds work in {n_states} State{'s' if n_states != 1 else ''} on this map: {describe.money(given[funder])}"
+            ngettext(
+                "Funds work in {count} State on this map: {amount}",
+                "Funds work in {count} States on this map: {amount}",
+                n_states,
+            ).format(count=n_states, amount=describe.money(given[funder]))
         ]
         size = 11.0 + 13.0 * math.sqrt(given[funder] / top_provider) if top_provider else 14.0
         out.add_node(f"Provider:{funder}", **nodes.provider(g, funder, extra, size=round(size, 1)))
@@ -161,11 +197,25 @@ def coordination(g: nx.MultiDiGraph, f: Filters) -> MapSpec:
         out.add_node(f"Network:{n}", **nodes.network(g, n, member_count[n]))
     for (funder, s), flow in sorted(flows.items()):
         count = len(flow["titles"])
+        amount = describe.money(flow["usd"])
         lines = [
-            f"{name(g, ('Provider', funder))} funds {count} project{'s' if count != 1 else ''} benefiting {name(g, ('State', s))}",
-            f"{describe.money(flow['usd'])} (a project's budget is shared equally among its funders and the States it benefits)"
-            + (f"; {flow['unknown']} without a budget" if flow["unknown"] else ""),
-            f"Projects: {describe.listing(sorted(flow['titles']), 4)}",
+            ngettext(
+                "{provider} funds {count} project benefiting {state}",
+                "{provider} funds {count} projects benefiting {state}",
+                count,
+            ).format(provider=name(g, ("Provider", funder)), count=count, state=name(g, ("State", s))),
+            ngettext(
+                "{amount} (a project's budget is shared equally among its funders and the States it "
+                "benefits); {count} without a budget",
+                "{amount} (a project's budget is shared equally among its funders and the States it "
+                "benefits); {count} without a budget",
+                flow["unknown"],
+            ).format(amount=amount, count=flow["unknown"])
+            if flow["unknown"]
+            else _(
+                "{amount} (a project's budget is shared equally among its funders and the States it benefits)"
+            ).format(amount=amount),
+            _("Projects: {titles}").format(titles=describe.listing(sorted(flow["titles"]), 4)),
         ]
         out.add_edge(
             f"Provider:{funder}",
@@ -181,15 +231,15 @@ def coordination(g: nx.MultiDiGraph, f: Filters) -> MapSpec:
             f"Network:{n}",
             key="member_of",
             kind="member_of",
-            tooltip=f"{name(g, ('State', s))} is a member of {name(g, ('Network', n))}",
+            tooltip=sentence("MEMBER_OF", name(g, ("State", s)), name(g, ("Network", n))),
         )
     return MapSpec(
         graph=out,
-        title="Coordination map: who funds what, where",
-        filters=describe_filters(g, f, "all live projects, any date"),
+        title=_("Coordination map: who funds what, where"),
+        filters=describe_filters(g, f, _("all live projects, any date")),
         legend=legend(["State", "Provider", "Network"], ["funds", "member_of"]),
         notes=[
-            (
+            _(
                 "States sit at their centroids; a provider sits next to its home State, and international "
                 "organisations in the row below the map. Node size: money received or given."
             ),
@@ -254,11 +304,12 @@ def ego(g: nx.MultiDiGraph, f: Filters, node: str | None) -> MapSpec:
     for u, v, k, d in g.edges(keys=True, data=True):
         # an edge is within two steps when it leaves the centre or a node one step away (not an article)
         if u in seen and v in seen and (walked(u) or walked(v)):
-            text = f"{name(g, u)} {VERBS.get(k, k.lower())} {name(g, v)}"
+            text = sentence(k, name(g, u), name(g, v))
             if k == "REPORTED" and d.get("status"):
-                text += f": {describe.words(d['status'])}"
+                text = _("{sentence}: {status}").format(sentence=text, status=describe.words(d["status"]))
             if k == "ADDRESSES" and d.get("forms"):
-                text += f" (forms: {describe.listing([describe.words(x) for x in d['forms']])})"
+                forms = describe.listing([describe.words(x) for x in d["forms"]])
+                text = _("{sentence} (forms: {forms})").format(sentence=text, forms=forms)
             out.add_edge(f"{u[0]}:{u[1]}", f"{v[0]}:{v[1]}", key=k.lower(), kind=k.lower(), tooltip=text)
             kinds.add(k.lower())
     labels_present = [
@@ -268,11 +319,11 @@ def ego(g: nx.MultiDiGraph, f: Filters, node: str | None) -> MapSpec:
     ]
     return MapSpec(
         graph=out,
-        title=f"Everything within two steps of {name(g, centre)}",
-        filters=describe_filters(g, f, "projects of any date and status"),
+        title=_("Everything within two steps of {name}").format(name=name(g, centre)),
+        filters=describe_filters(g, f, _("projects of any date and status")),
         legend=legend(labels_present, sorted(kinds)),
         notes=[
-            (
+            _(
                 "Articles are shown but not walked through (every State reaches every other through them). "
                 "Experts appear by roster id only."
             )

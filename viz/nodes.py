@@ -1,7 +1,7 @@
 """Map nodes made from projection nodes: kind, label, tooltip, placement hint, search words.
 
-Attributes are those :class:`viz.render.MapSpec` reads. Personal data never enters: an expert node carries
-its roster id, nationality and articles only.
+Attributes are those :class:`viz.render.MapSpec` reads; text is in the current language (:mod:`viz.i18n`).
+Personal data never enters: an expert node carries its roster id, nationality and articles only.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from typing import Any
 
 import networkx as nx
 
+from graph.schema.reference import UN_LANGUAGES
 from viz import describe
 from viz.graphview import NodeRef, geo, in_keys, name, out_keys, project
+from viz.i18n import _
 
 Attrs = dict[str, Any]
 
@@ -25,7 +27,8 @@ def state(g: nx.MultiDiGraph, iso3: str, extra: Iterable[str] = (), **more: Any)
         "code": iso3,
         "tooltip": describe.state_tooltip(props, extra),
         "geo": geo(g, iso3),
-        "search": f"{iso3} {props.get('name_fr', '')} {props.get('name_es', '')}",
+        # found by its code and by its name in any of the six languages, whatever the page's language
+        "search": " ".join([iso3, *(str(props.get(f"name_{lang}") or "") for lang in UN_LANGUAGES)]),
         **more,
     }
 
@@ -59,12 +62,20 @@ def network(g: nx.MultiDiGraph, nid: str, members: int | None = None, extra: Ite
 
 def project_node(g: nx.MultiDiGraph, pid: str, extra: Iterable[str] = (), **more: Any) -> Attrs:
     p = project(g, ("Project", pid))
+    funders = describe.listing([name(g, ("Provider", f)) for f in p.funders]) or _("no funder given")
+    articles = describe.listing([str(a) for a in p.articles])
     lines = [
-        f"Funded by {describe.listing([name(g, ('Provider', f)) for f in p.funders]) or 'no funder given'}"
-        + (f"; implemented by {name(g, ('Provider', p.implementer))}" if p.implementer else ""),
-        f"Benefits {describe.listing([name(g, ('State', s)) for s in p.states])}",
-        f"Articles {describe.listing([str(a) for a in p.articles])}"
-        + (f"; forms: {describe.listing([describe.words(x) for x in p.forms])}" if p.forms else "; any form"),
+        _("Funded by {funders}; implemented by {implementer}").format(
+            funders=funders, implementer=name(g, ("Provider", p.implementer))
+        )
+        if p.implementer
+        else _("Funded by {funders}").format(funders=funders),
+        _("Benefits {states}").format(states=describe.listing([name(g, ("State", s)) for s in p.states])),
+        _("Articles {articles}; forms: {forms}").format(
+            articles=articles, forms=describe.listing([describe.words(x) for x in p.forms])
+        )
+        if p.forms
+        else _("Articles {articles}; any form").format(articles=articles),
     ]
     return {
         "kind": "Project",
@@ -81,7 +92,7 @@ def need(g: nx.MultiDiGraph, nid: str, extra: Iterable[str] = (), **more: Any) -
     states = in_keys(g, ref, "HAS_NEED")
     arts = out_keys(g, ref, "ON_ARTICLE")
     article = int(arts[0]) if arts else None
-    who = name(g, ("State", states[0])) if states else "A State"
+    who = name(g, ("State", states[0])) if states else _("A State")
     return {
         "kind": "Need",
         "label": describe.need_label(props, article),
@@ -93,7 +104,8 @@ def need(g: nx.MultiDiGraph, nid: str, extra: Iterable[str] = (), **more: Any) -
 
 def article(g: nx.MultiDiGraph, number: int) -> Attrs:
     props = g.nodes.get(("Article", number), {"number": number})
-    return {"kind": "Article", "label": f"Art. {number}", "tooltip": describe.article_tooltip(props)}
+    label = _("Art. {number}").format(number=number)
+    return {"kind": "Article", "label": label, "tooltip": describe.article_tooltip(props)}
 
 
 def expert(g: nx.MultiDiGraph, eid: str) -> Attrs:
@@ -103,7 +115,7 @@ def expert(g: nx.MultiDiGraph, eid: str) -> Attrs:
     arts = [int(a) for a in out_keys(g, ref, "EXPERT_IN")]
     return {
         "kind": "Expert",
-        "label": f"Expert {eid}",
+        "label": _("Expert {id}").format(id=eid),
         "tooltip": describe.expert_tooltip({"id": eid}, name(g, ("State", nat[0])) if nat else None, arts),
     }
 
@@ -116,7 +128,7 @@ def any_node(g: nx.MultiDiGraph, ref: NodeRef) -> Attrs:
     if label == "Provider":
         return provider(g, key)
     if label == "Network":
-        return network(g, key, sum(1 for _, _, k in g.in_edges(ref, keys=True) if k == "MEMBER_OF"))
+        return network(g, key, sum(1 for _u, _v, k in g.in_edges(ref, keys=True) if k == "MEMBER_OF"))
     if label == "Project":
         return project_node(g, key)
     if label == "Need":

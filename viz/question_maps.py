@@ -16,24 +16,30 @@ from viz import describe, nodes
 from viz.filters import Filters, state_ok
 from viz.filters import describe as describe_filters
 from viz.graphview import in_keys, name, out_keys
+from viz.i18n import N_, _, day, ngettext, number
+from viz.maps import sentence
 from viz.render import MapSpec
 from viz.style import PRIORITY_SIZES, legend
 
 PEERS_PER_NEED = 3  # a pairing map shows the best three peers of each need
+# Why a near miss does not cover a gap (the reasons the gaps question gives), as a sentence.
+NEAR_MISS_REASONS: dict[str, str] = {
+    "form": N_("{title} (its form does not match)"),
+    "period": N_("{title} (its period does not match)"),
+    "form and period": N_("{title} (its form and period do not match)"),
+}
 
 
 def _days(n: int) -> str:
-    return f"{n} day{'s' if n != 1 else ''}"
+    return ngettext("{count} day", "{count} days", n).format(count=n)
 
 
 def overlaps(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
     """Projects that may duplicate each other, their shared States and their funders."""
     from graph.queries.overlaps import overlaps as ask
 
-    day = f.as_of
-    pairs = ask(
-        store, state=f.state, article=f.article, provider=f.provider, group=f.group, start=day, end=day
-    )
+    on = f.as_of
+    pairs = ask(store, state=f.state, article=f.article, provider=f.provider, group=f.group, start=on, end=on)
     out = nx.MultiDiGraph()
     involved: dict[str, list[str]] = defaultdict(list)  # project -> other project ids
     where: dict[str, set[str]] = defaultdict(set)  # project -> shared States
@@ -50,10 +56,11 @@ def overlaps(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
     for p in sorted(involved):
         others = sorted(set(involved[p]))
         extra = [
-            (
-                f"May duplicate {len(others)} other project{'s' if len(others) != 1 else ''}: "
-                f"{describe.listing([name(g, ('Project', x)) for x in others], 3)}"
-            )
+            ngettext(
+                "May duplicate {count} other project: {titles}",
+                "May duplicate {count} other projects: {titles}",
+                len(others),
+            ).format(count=len(others), titles=describe.listing([name(g, ("Project", x)) for x in others], 3))
         ]
         out.add_node(
             f"Project:{p}",
@@ -67,7 +74,7 @@ def overlaps(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
                 f"State:{s}",
                 key="benefits",
                 kind="benefits",
-                tooltip=f"{name(g, ('Project', p))} benefits {name(g, ('State', s))}",
+                tooltip=sentence("BENEFITS", name(g, ("Project", p)), name(g, ("State", s))),
             )
         for fu in in_keys(g, ("Project", p), "FUNDS"):
             out.add_edge(
@@ -75,23 +82,30 @@ def overlaps(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
                 f"Project:{p}",
                 key="funds",
                 kind="funds",
-                tooltip=f"{name(g, ('Provider', fu))} funds {name(g, ('Project', p))}",
+                tooltip=sentence("FUNDS", name(g, ("Provider", fu)), name(g, ("Project", p))),
             )
     for o in pairs:
+
+        def funders(ids: list[str]) -> str:
+            return describe.listing([name(g, ("Provider", x)) for x in ids]) or _("no funder given")
+
         lines = [
-            f"Possible duplication (score {o.score:.2f} of 1)",
-            f"{name(g, ('Project', o.project_a))} and {name(g, ('Project', o.project_b))}",
-            f"Both benefit {describe.listing([name(g, ('State', s)) for s in o.states])}",
-            (
-                f"Shared {'articles' if len(o.articles) > 1 else 'article'}: "
-                f"{describe.listing([describe.article_name(a) for a in o.articles], 4)}"
+            _("Possible duplication (score {score} of 1)").format(score=number(float(o.score), 2)),
+            _("{a} and {b}").format(a=name(g, ("Project", o.project_a)), b=name(g, ("Project", o.project_b))),
+            _("Both benefit {states}").format(
+                states=describe.listing([name(g, ("State", s)) for s in o.states])
             ),
-            f"{_days(o.overlap_days)} together: {o.start} to {o.end}",
-            f"Forms named by both: {describe.listing([describe.words(x) for x in o.forms]) or 'none'}",
-            (
-                f"Funded by {describe.listing([name(g, ('Provider', x)) for x in o.funders_a]) or 'no funder given'}"
-                f" and by {describe.listing([name(g, ('Provider', x)) for x in o.funders_b]) or 'no funder given'}:"
-                " no common funder"
+            ngettext("Shared article: {articles}", "Shared articles: {articles}", len(o.articles)).format(
+                articles=describe.listing([describe.article_name(a) for a in o.articles], 4)
+            ),
+            _("{days} together: {start} to {end}").format(
+                days=_days(o.overlap_days), start=day(o.start), end=day(o.end)
+            ),
+            _("Forms named by both: {forms}").format(
+                forms=describe.listing([describe.words(x) for x in o.forms]) or _("none")
+            ),
+            _("Funded by {a} and by {b}: no common funder").format(
+                a=funders(o.funders_a), b=funders(o.funders_b)
             ),
         ]
         out.add_edge(
@@ -104,14 +118,17 @@ def overlaps(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
         )
     return MapSpec(
         graph=out,
-        title="Overlap map: projects that may duplicate each other",
-        filters=describe_filters(g, f, "any date"),
+        title=_("Overlap map: projects that may duplicate each other"),
+        filters=describe_filters(g, f, _("any date")),
         legend=legend(["Project:overlapping", "State", "Provider"], ["overlap", "benefits", "funds"]),
         notes=[
-            (
-                f"{len(pairs)} pair{'s' if len(pairs) != 1 else ''} of live projects share a State, an article and "
-                "part of their period, with no common funder. Thicker red line: higher score."
-            )
+            ngettext(
+                "{count} pair of live projects share a State, an article and part of their period, with no "
+                "common funder. Thicker red line: higher score.",
+                "{count} pairs of live projects share a State, an article and part of their period, with no "
+                "common funder. Thicker red line: higher score.",
+                len(pairs),
+            ).format(count=len(pairs))
         ],
     )
 
@@ -127,9 +144,10 @@ def _near_miss_text(miss: Any) -> str:
     get = miss.get if isinstance(miss, dict) else lambda k, d=None: getattr(miss, k, d)
     title = get("title") or get("project")
     reason = get("reason") or get("explanation") or get("why") or ""
-    return f"{title}" + (
-        f" (its {reason} {'do' if ' and ' in reason else 'does'} not match)" if reason else ""
-    )
+    text = NEAR_MISS_REASONS.get(reason)
+    if text is None:
+        return str(title) + (f" ({reason})" if reason else "")
+    return _(text).format(title=title)
 
 
 def gaps(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
@@ -152,19 +170,23 @@ def gaps(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
         if f.article is not None and f.article not in articles:
             continue
         needs.append((u[1], v[1]))
-    day = f.as_of.isoformat() if f.as_of else "today"
+    when = day(f.as_of) if f.as_of else _("today")
     for s, nid in sorted(needs):
         gap = found.get(nid)
         misses = list(getattr(gap, "near_misses", None) or []) if gap is not None else []
         variant = "covered" if gap is None else "near_miss" if misses else "gap"
         tally[s][variant] += 1
         if variant == "covered":
-            status = [f"Covered: a live project matches it ({day})"]
+            status = [_("Covered: a live project matches it ({day})").format(day=when)]
         elif variant == "gap":
-            status = [f"Gap: no live project covers it ({day}), and none comes close"]
+            status = [_("Gap: no live project covers it ({day}), and none comes close").format(day=when)]
         else:
             status = [
-                f"Gap, but close ({day}): {len(misses)} near miss{'es' if len(misses) != 1 else ''}",
+                ngettext(
+                    "Gap, but close ({day}): {count} near miss",
+                    "Gap, but close ({day}): {count} near misses",
+                    len(misses),
+                ).format(day=when, count=len(misses)),
                 *[f"- {_near_miss_text(m)}" for m in misses[:3]],
             ]
         priority = g.nodes[("Need", nid)].get("priority")
@@ -175,10 +197,11 @@ def gaps(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
     for s, counts in sorted(tally.items()):
         total = sum(counts.values())
         extra = [
-            (
-                f"{total} need{'s' if total != 1 else ''}: {counts['covered']} covered, "
-                f"{counts['near_miss']} gaps with a near miss, {counts['gap']} gaps"
-            )
+            ngettext(
+                "{total} need: {covered} covered, {near_miss} gaps with a near miss, {gap} gaps",
+                "{total} needs: {covered} covered, {near_miss} gaps with a near miss, {gap} gaps",
+                total,
+            ).format(total=total, **counts)
         ]
         out.add_node(f"State:{s}", **nodes.state(g, s, extra))
     for s, nid in sorted(needs):
@@ -187,20 +210,20 @@ def gaps(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
             f"Need:{nid}",
             key="has_need",
             kind="has_need",
-            tooltip=f"{name(g, ('State', s))} has this need",
+            tooltip=_("{state} has this need").format(state=name(g, ("State", s))),
         )
     notes = [
-        (
+        _(
             "A need is covered when a live project benefits the State on that article, in that form (or any "
             "form) and has not ended. Dot size: priority (high, medium, low)."
         )
     ]
     if f.provider:
-        notes.append("The provider filter does not apply to needs; it is ignored on this map.")
+        notes.append(_("The provider filter does not apply to needs; it is ignored on this map."))
     return MapSpec(
         graph=out,
-        title="Gap map: needs covered, nearly covered, or not at all",
-        filters=describe_filters(g, f, "as of today"),
+        title=_("Gap map: needs covered, nearly covered, or not at all"),
+        filters=describe_filters(g, f, _("as of today")),
         legend=legend(["State", "Need:covered", "Need:near_miss", "Need:gap"], ["has_need"]),
         notes=notes,
     )
@@ -233,34 +256,48 @@ def pairings(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
         arts = describe.listing([str(a) for a in sorted(pair["articles"])])
         kind = "reciprocal" if pair["back"] else "pairing"
         tips[(peer, s, kind)].append(
-            f"{name(g, ('State', peer))} could help {name(g, ('State', s))} on article{'s' if len(pair['articles']) > 1 else ''}"
-            f" {arts} (reported compliant; best score {pair['score']:.2f})"
+            ngettext(
+                "{peer} could help {state} on article {articles} (reported compliant; best score {score})",
+                "{peer} could help {state} on articles {articles} (reported compliant; best score {score})",
+                len(pair["articles"]),
+            ).format(
+                peer=name(g, ("State", peer)),
+                state=name(g, ("State", s)),
+                articles=arts,
+                score=number(pair["score"], 2),
+            )
         )
         if pair["back"]:
             back = describe.listing([str(a) for a in sorted(pair["back"])])
             tips[(s, peer, kind)].append(
-                f"In return, {name(g, ('State', s))} could help {name(g, ('State', peer))} on article"
-                f"{'s' if len(pair['back']) > 1 else ''} {back}"
+                ngettext(
+                    "In return, {state} could help {peer} on article {articles}",
+                    "In return, {state} could help {peer} on articles {articles}",
+                    len(pair["back"]),
+                ).format(state=name(g, ("State", s)), peer=name(g, ("State", peer)), articles=back)
             )
     for (u, v, kind), lines in sorted(tips.items()):
         head = (
-            "Reciprocal pairing: an exchange, each can help the other"
+            _("Reciprocal pairing: an exchange, each can help the other")
             if kind == "reciprocal"
-            else "South–South pairing"
+            else _("South–South pairing")
         )
         out.add_edge(f"State:{u}", f"State:{v}", key=kind, kind=kind, tooltip="\n".join([head, *lines]))
     notes = [
-        (
-            f"For each need that is a gap, its best {PEERS_PER_NEED} peers: States that reported compliance on the "
-            "article, have no need on it themselves and are not OECD-DAC donors."
-        )
+        ngettext(
+            "For each need that is a gap, its best {count} peer: States that reported compliance on the "
+            "article, have no need on it themselves and are not OECD-DAC donors.",
+            "For each need that is a gap, its best {count} peers: States that reported compliance on the "
+            "article, have no need on it themselves and are not OECD-DAC donors.",
+            PEERS_PER_NEED,
+        ).format(count=PEERS_PER_NEED)
     ]
     if f.provider:
-        notes.append("The provider filter does not apply to pairings; it is ignored on this map.")
+        notes.append(_("The provider filter does not apply to pairings; it is ignored on this map."))
     return MapSpec(
         graph=out,
-        title="Pairing map: South–South peers who could help",
-        filters=describe_filters(g, f, "gaps as of today"),
+        title=_("Pairing map: South–South peers who could help"),
+        filters=describe_filters(g, f, _("gaps as of today")),
         legend=legend(["State"], ["pairing", "reciprocal"]),
         notes=notes,
     )

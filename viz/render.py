@@ -27,6 +27,7 @@ import pyvis
 from pyvis.network import Network
 
 from viz import templates
+from viz.i18n import DEFAULT, _, day, direction, ngettext, number, plurals, use
 from viz.labels import place_labels, short
 from viz.layout import layout
 from viz.style import FONT_COLOR, FONT_SIZE, NODE_STYLES, SIZES, LegendEntry, edge_style, node_style
@@ -67,6 +68,7 @@ class MapSpec:
     legend: list[LegendEntry]
     notes: list[str] = field(default_factory=list)
     made: date = field(default_factory=date.today)
+    lang: str = DEFAULT  # the language the words above are in; the page chrome follows it
 
 
 @cache
@@ -211,7 +213,7 @@ def graph_data(spec: MapSpec) -> tuple[list[dict[str, Any]], list[dict[str, Any]
             "id": f"e{i}",
             "from": str(u),
             "to": str(v),
-            "title": str(d.get("tooltip") or s.label),
+            "title": str(d.get("tooltip") or _(s.label)),
             "width": round(float(d.get("width") or s.width), 2),
             "color": _rgba(s.color, EDGE_OPACITY),  # one string: cheaper for vis than an object per edge
         }
@@ -226,28 +228,52 @@ def graph_data(spec: MapSpec) -> tuple[list[dict[str, Any]], list[dict[str, Any]
 
 
 def render(spec: MapSpec) -> str:
-    """The map as one HTML page that works offline."""
-    return page(spec, *graph_data(spec))
+    """The map as one HTML page that works offline, in the language of ``spec``."""
+    with use(spec.lang):
+        return page(spec, *graph_data(spec))
 
 
 def page(spec: MapSpec, nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> str:
     """The HTML page of a map whose vis-network node and edge lists are ready (see :func:`graph_data`)."""
+    with use(spec.lang) as chosen:
+        return _page(spec, chosen, nodes, edges)
+
+
+def _page(spec: MapSpec, lang: str, nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> str:
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading=spec.title)
     net.nodes, net.edges = nodes, edges  # one go: no per-node add_node
     net.node_ids = [n["id"] for n in nodes]
     net.node_map = {n["id"]: n for n in nodes}
     net.options = vis_options(len(nodes))
-    nodes, edges, heading, _, _, _ = net.get_network_data()
+    nodes, edges, heading, *_rest = net.get_network_data()
     js, css = _vis_assets()
-    counts = f"{len(nodes):,} node{'s' if len(nodes) != 1 else ''}, {len(edges):,} line{'s' if len(edges) != 1 else ''}"
+    counts = _("{nodes}, {lines}").format(
+        nodes=ngettext("{count} node", "{count} nodes", len(nodes)).format(count=number(len(nodes))),
+        lines=ngettext("{count} line", "{count} lines", len(edges)).format(count=number(len(edges))),
+    )
+    meta = _("{counts} · made {date} · illustrative unless your store holds official data").format(
+        counts=counts, date=day(spec.made)
+    )
+    text = {
+        "find": _("Find"),
+        "search": _("State, provider, project…"),
+        "clear_search": _("Clear"),
+        "empty": _("Nothing to show for these filters."),
+        "details": _("Details"),
+        "point": _("Point at a node or a line to see what it is; click it to keep the details here."),
+        "legend": _("Legend"),
+    }
     html = (
         environment()
         .from_string(templates.MAP_PAGE)
         .render(
+            lang=lang,
+            dir=direction(lang),
+            text=text,
+            found=plurals("{count} found", "{count} found"),
             title=heading,
             filters=spec.filters,
-            counts=counts,
-            made=spec.made.isoformat(),
+            meta=meta,
             node_count=len(nodes),
             legend=_legend_rows(spec.legend),
             notes=spec.notes,

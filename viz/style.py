@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from viz.i18n import N_, _
+
 # Okabe–Ito
 BLACK = "#000000"
 ORANGE = "#E69F00"
@@ -26,7 +28,7 @@ GREY = "#8C8C8C"
 
 @dataclass(frozen=True)
 class NodeStyle:
-    label: str  # what the legend says
+    label: str  # what the legend says, in English (translated where it is shown)
     color: str
     shape: str  # a vis-network shape with the label below it
     border: str = BLACK
@@ -42,41 +44,41 @@ class EdgeStyle:
 
 
 NODE_STYLES: dict[str, NodeStyle] = {
-    "State": NodeStyle("State (placed at its centroid)", BLUE, "dot"),
-    "Provider": NodeStyle("Provider (donor or agency)", ORANGE, "square"),
-    "Network": NodeStyle("Network", REDDISH_PURPLE, "diamond"),
-    "Project": NodeStyle("Project", SKY_BLUE, "triangle"),
-    "Need": NodeStyle("Need", GREY, "dot"),
-    "Need:covered": NodeStyle("Need covered by a live project", BLUISH_GREEN, "dot"),
-    "Need:near_miss": NodeStyle("Gap, with a near miss (a project came close)", YELLOW, "dot"),
-    "Need:gap": NodeStyle("Gap (no project covers it)", VERMILLION, "dot"),
-    "Article": NodeStyle("UNCAC article", GREY, "hexagon"),
-    "Expert": NodeStyle("Roster expert (no personal data shown)", BLACK, "star"),
-    "Project:overlapping": NodeStyle("Project in a possible duplication", VERMILLION, "triangle"),
+    "State": NodeStyle(N_("State (placed at its centroid)"), BLUE, "dot"),
+    "Provider": NodeStyle(N_("Provider (donor or agency)"), ORANGE, "square"),
+    "Network": NodeStyle(N_("Network"), REDDISH_PURPLE, "diamond"),
+    "Project": NodeStyle(N_("Project"), SKY_BLUE, "triangle"),
+    "Need": NodeStyle(N_("Need"), GREY, "dot"),
+    "Need:covered": NodeStyle(N_("Need covered by a live project"), BLUISH_GREEN, "dot"),
+    "Need:near_miss": NodeStyle(N_("Gap, with a near miss (a project came close)"), YELLOW, "dot"),
+    "Need:gap": NodeStyle(N_("Gap (no project covers it)"), VERMILLION, "dot"),
+    "Article": NodeStyle(N_("UNCAC article"), GREY, "hexagon"),
+    "Expert": NodeStyle(N_("Roster expert (no personal data shown)"), BLACK, "star"),
+    "Project:overlapping": NodeStyle(N_("Project in a possible duplication"), VERMILLION, "triangle"),
 }
 
 EDGE_STYLES: dict[str, EdgeStyle] = {
-    "funds": EdgeStyle("Funding (width by budget)", ORANGE, 2.0, arrows=True),
-    "member_of": EdgeStyle("Network membership", REDDISH_PURPLE, 1.0, dashes=True),
-    "benefits": EdgeStyle("Project benefits State", SKY_BLUE, 1.5, arrows=True),
-    "implemented_by": EdgeStyle("Implemented by", GREY, 1.0, dashes=True, arrows=True),
-    "overlap": EdgeStyle("Possible duplication (shared State, article and period)", VERMILLION, 4.0),
-    "has_need": EdgeStyle("State has need", GREY, 1.0),
+    "funds": EdgeStyle(N_("Funding (width by budget)"), ORANGE, 2.0, arrows=True),
+    "member_of": EdgeStyle(N_("Network membership"), REDDISH_PURPLE, 1.0, dashes=True),
+    "benefits": EdgeStyle(N_("Project benefits State"), SKY_BLUE, 1.5, arrows=True),
+    "implemented_by": EdgeStyle(N_("Implemented by"), GREY, 1.0, dashes=True, arrows=True),
+    "overlap": EdgeStyle(N_("Possible duplication (shared State, article and period)"), VERMILLION, 4.0),
+    "has_need": EdgeStyle(N_("State has need"), GREY, 1.0),
     "pairing": EdgeStyle(
-        "South–South pairing: peer can help the requesting State", BLUISH_GREEN, 2.5, arrows=True
+        N_("South–South pairing: peer can help the requesting State"), BLUISH_GREEN, 2.5, arrows=True
     ),
     "reciprocal": EdgeStyle(
-        "Reciprocal pairing: each can help the other", BLUE, 3.0, dashes=True, arrows=True
+        N_("Reciprocal pairing: each can help the other"), BLUE, 3.0, dashes=True, arrows=True
     ),
-    "link": EdgeStyle("Other relationship", GREY, 1.0),
-    "on_article": EdgeStyle("On article", GREY, 1.0, dashes=True),
-    "addresses": EdgeStyle("Addresses article", GREY, 1.0, dashes=True),
-    "reported": EdgeStyle("Reported on article", GREY, 1.0, dashes=True),
-    "based_in": EdgeStyle("Based in", ORANGE, 1.0, dashes=True),
-    "through": EdgeStyle("Through network", REDDISH_PURPLE, 1.0, dashes=True),
-    "national_of": EdgeStyle("National of", BLACK, 1.0, dashes=True),
-    "expert_in": EdgeStyle("Expert on article", BLACK, 1.0, dashes=True),
-    "recommended": EdgeStyle("Recommended expert", BLACK, 1.0),
+    "link": EdgeStyle(N_("Other relationship"), GREY, 1.0),
+    "on_article": EdgeStyle(N_("On article"), GREY, 1.0, dashes=True),
+    "addresses": EdgeStyle(N_("Addresses article"), GREY, 1.0, dashes=True),
+    "reported": EdgeStyle(N_("Reported on article"), GREY, 1.0, dashes=True),
+    "based_in": EdgeStyle(N_("Based in"), ORANGE, 1.0, dashes=True),
+    "through": EdgeStyle(N_("Through network"), REDDISH_PURPLE, 1.0, dashes=True),
+    "national_of": EdgeStyle(N_("National of"), BLACK, 1.0, dashes=True),
+    "expert_in": EdgeStyle(N_("Expert on article"), BLACK, 1.0, dashes=True),
+    "recommended": EdgeStyle(N_("Recommended expert"), BLACK, 1.0),
 }
 
 # Node sizes (vis units: the radius of a dot). The map is about 2,400 units wide and opens at about half
@@ -119,12 +121,13 @@ class LegendEntry:
 
 
 def legend(node_keys: list[str], edge_kinds: list[str]) -> list[LegendEntry]:
-    """Legend entries for the node kinds (``"Need:gap"`` for a variant) and edge kinds a map shows."""
+    """Legend entries for the node kinds (``"Need:gap"`` for a variant) and edge kinds a map shows, in the
+    current language."""
     entries = []
     for key in node_keys:
         s = NODE_STYLES[key]
-        entries.append(LegendEntry("node", s.label, s.color, s.shape))
+        entries.append(LegendEntry("node", _(s.label), s.color, s.shape))
     for kind in edge_kinds:
         e = edge_style(kind)
-        entries.append(LegendEntry("edge", e.label, e.color, dashes=e.dashes, arrows=e.arrows))
+        entries.append(LegendEntry("edge", _(e.label), e.color, dashes=e.dashes, arrows=e.arrows))
     return entries

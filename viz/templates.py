@@ -1,7 +1,9 @@
 """The HTML around a map and the home page (Jinja2, autoescaped; data goes in as escaped JSON).
 
 Kept as Python strings so they ship with the package without package-data settings. Nothing here links
-to anything outside the page: scripts and styles are inlined by ``render.py``.
+to anything outside the page: scripts and styles are inlined by ``render.py``. Words come in already
+translated (``text``, ``viz/i18n.py``); ``<html lang dir>`` follows the language, and the styles use
+logical properties (``border-inline-start``, not ``border-left``) so that an Arabic page mirrors.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ body{display:flex;flex-direction:column}
 main{flex:1;display:flex;min-height:0}
 #map{flex:1;position:relative;min-width:0;background:#fbfbf8}
 #empty{position:absolute;top:40%;width:100%;text-align:center;font-size:18px;color:#555}
-aside{width:310px;border-left:1px solid #ddd;overflow:auto;font-size:13px;padding:10px 12px}
+aside{width:310px;border-inline-start:1px solid #ddd;overflow:auto;font-size:13px;padding:10px 12px}
 aside h2{font-size:14px;margin:12px 0 6px}
 #details{white-space:pre-line;background:#f5f4ed;border:1px solid #cfcfc4;border-radius:4px;padding:8px;min-height:3em}
 #search-box{display:flex;gap:6px;align-items:center;font-size:13px}
@@ -34,7 +36,7 @@ aside h2{font-size:14px;margin:12px 0 6px}
 """
 
 MAP_PAGE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{{ lang }}" dir="{{ dir }}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -48,20 +50,20 @@ MAP_PAGE = """<!DOCTYPE html>
 <header>
   <h1>{{ title }}</h1>
   <p class="meta" id="filters">{{ filters }}</p>
-  <p class="meta" id="counts">{{ counts }} · made {{ made }} · illustrative unless your store holds official data</p>
+  <p class="meta" id="counts">{{ meta }}</p>
   <div id="search-box" role="search">
-    <label for="search">Find</label>
-    <input id="search" type="search" placeholder="State, provider, project…" autocomplete="off">
-    <button id="search-clear" type="button">Clear</button>
+    <label for="search">{{ text.find }}</label>
+    <input id="search" type="search" placeholder="{{ text.search }}" autocomplete="off">
+    <button id="search-clear" type="button">{{ text.clear_search }}</button>
     <span id="search-result" aria-live="polite"></span>
   </div>
 </header>
 <main>
-  <div id="map" aria-label="{{ title }}">{% if not node_count %}<div id="empty">Nothing to show for these filters.</div>{% endif %}</div>
+  <div id="map" aria-label="{{ title }}">{% if not node_count %}<div id="empty">{{ text.empty }}</div>{% endif %}</div>
   <aside>
-    <h2>Details</h2>
-    <div id="details">Point at a node or a line to see what it is; click it to keep the details here.</div>
-    <h2>Legend</h2>
+    <h2>{{ text.details }}</h2>
+    <div id="details">{{ text.point }}</div>
+    <h2 id="legend-title">{{ text.legend }}</h2>
     <ul class="legend" id="legend">
     {% for e in legend %}
       <li><svg width="22" height="18" aria-hidden="true">{{ e.svg|safe }}</svg><span>{{ e.label }}</span></li>
@@ -73,6 +75,7 @@ MAP_PAGE = """<!DOCTYPE html>
 <script type="application/json" id="map-nodes">{{ nodes|tojson }}</script>
 <script type="application/json" id="map-edges">{{ edges|tojson }}</script>
 <script type="application/json" id="map-options">{{ options|tojson }}</script>
+<script type="application/json" id="map-found">{{ found|tojson }}</script>
 <script>
 (function () {
   var started = performance.now();
@@ -103,6 +106,7 @@ MAP_PAGE = """<!DOCTYPE html>
     shown = [];
   }
   var box = document.getElementById("search"), result = document.getElementById("search-result");
+  var words = data("map-found"), plural = new Intl.PluralRules(document.documentElement.lang);
   function search() {
     resetLabels();
     var q = box.value.trim().toLowerCase();
@@ -110,7 +114,7 @@ MAP_PAGE = """<!DOCTYPE html>
     var found = nodes.get({filter: function (n) {
       return ((n.fullLabel || n.label || "") + " " + n.id + " " + (n.also || "")).toLowerCase().indexOf(q) >= 0;
     }});
-    result.textContent = found.length === 1 ? "1 found" : found.length + " found";
+    result.textContent = (words[plural.select(found.length)] || words.other).replace("{count}", found.length);
     if (!found.length) { network.unselectAll(); return; }
     shown = found.map(function (n) { return {id: n.id, label: n.label}; });
     nodes.update(found.map(function (n) { return {id: n.id, label: n.fullLabel || n.label}; }));
@@ -149,7 +153,7 @@ main{max-width:1100px;margin:0 auto;padding:10px 18px 40px}
 .numbers .why{display:block;font-size:12px;color:#555;margin-top:4px}
 section{margin:18px 0}
 h2{font-size:17px;margin:0 0 8px}
-ul.links{columns:2;padding-left:18px;margin:0}
+ul.links{columns:2;padding-inline-start:18px;margin:0}
 ul.links li{margin:3px 0;break-inside:avoid}
 ul.links.one{columns:1;margin-bottom:10px}
 form{display:flex;flex-wrap:wrap;gap:10px 16px;align-items:flex-end;font-size:14px}
@@ -159,18 +163,19 @@ input,select,button{font-size:14px;padding:3px 6px}
 """
 
 HOME_PAGE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{{ lang }}" dir="{{ dir }}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
-<title>tacmap: technical assistance for UNCAC, mapped</title>
+<title>{{ text.title }}</title>
 <style>{{ base_css|safe }}{{ home_css|safe }}</style>
 </head>
 <body>
 <header>
-  <h1>tacmap: technical assistance for UNCAC, mapped</h1>
+  <h1>{{ text.title }}</h1>
   <p class="meta" id="filters">{{ filters }} · {{ made }}</p>
+  <nav class="meta" id="languages" aria-label="{{ text.languages }}">{% for code, href, name, current in languages %}{% if current %}<strong lang="{{ code }}">{{ name }}</strong>{% else %}<a href="{{ href }}" lang="{{ code }}" hreflang="{{ code }}">{{ name }}</a>{% endif %}{% if not loop.last %} · {% endif %}{% endfor %}</nav>
 </header>
 <main>
   <ul class="numbers" id="numbers">
@@ -179,33 +184,34 @@ HOME_PAGE = """<!DOCTYPE html>
   {% endfor %}
   </ul>
   <section>
-    <h2>Filter</h2>
+    <h2>{{ text.filter }}</h2>
     <form method="get" action="/" id="filter-form" onsubmit="for (var i = 0; i < this.elements.length; i++) { var e = this.elements[i]; if (e.name && !e.value) { e.disabled = true; } }">
-      <label>State <select name="state"><option value="">all</option>{% for code, name in states %}<option value="{{ code }}"{% if code == current.state %} selected{% endif %}>{{ name }} ({{ code }})</option>{% endfor %}</select></label>
-      <label>UN regional group <select name="group"><option value="">all</option>{% for code, name in groups %}<option value="{{ code }}"{% if code == current.group %} selected{% endif %}>{{ name }}</option>{% endfor %}</select></label>
-      <label>Article <input type="number" name="article" min="1" max="71" value="{{ current.article or '' }}"></label>
-      <label>Provider <select name="provider"><option value="">all</option>{% for code, name in providers %}<option value="{{ code }}"{% if code == current.provider %} selected{% endif %}>{{ name }}</option>{% endfor %}</select></label>
-      <label>As of <input type="date" name="as_of" value="{{ current.as_of or '' }}"></label>
-      <button type="submit">Apply</button> <a href="/">Clear filters</a>
+      <label>{{ text.state }} <select name="state"><option value="">{{ text.all }}</option>{% for code, name in states %}<option value="{{ code }}"{% if code == current.state %} selected{% endif %}>{{ name }} ({{ code }})</option>{% endfor %}</select></label>
+      <label>{{ text.group }} <select name="group"><option value="">{{ text.all }}</option>{% for code, name in groups %}<option value="{{ code }}"{% if code == current.group %} selected{% endif %}>{{ name }}</option>{% endfor %}</select></label>
+      <label>{{ text.article }} <input type="number" name="article" min="1" max="71" value="{{ current.article or '' }}"></label>
+      <label>{{ text.provider }} <select name="provider"><option value="">{{ text.all }}</option>{% for code, name in providers %}<option value="{{ code }}"{% if code == current.provider %} selected{% endif %}>{{ name }}</option>{% endfor %}</select></label>
+      <label>{{ text.as_of }} <input type="date" name="as_of" value="{{ current.as_of or '' }}"></label>
+      {% for k, v in keep %}<input type="hidden" name="{{ k }}" value="{{ v }}">{% endfor %}
+      <button type="submit">{{ text.apply }}</button> <a href="/{% for k, v in keep %}?{{ k }}={{ v }}{% endfor %}">{{ text.clear_filters }}</a>
     </form>
   </section>
   <section>
-    <h2>Maps</h2>
+    <h2>{{ text.maps }}</h2>
     <ul class="links one" id="map-links">
-    {% for href, text in maps %}<li><a href="{{ href }}">{{ text }}</a></li>{% endfor %}
+    {% for href, title in maps %}<li><a href="{{ href }}">{{ title }}</a></li>{% endfor %}
     </ul>
     <form method="get" action="/maps/ego" id="ego-form">
-      <label>Everything around one State, provider or network
+      <label>{{ text.ego }}
         <input name="node" list="ego-nodes" placeholder="State:KEN" required></label>
-      <datalist id="ego-nodes">{% for value, text in ego_nodes %}<option value="{{ value }}">{{ text }}</option>{% endfor %}</datalist>
+      <datalist id="ego-nodes">{% for value, name in ego_nodes %}<option value="{{ value }}">{{ name }}</option>{% endfor %}</datalist>
       {% for k, v in hidden %}<input type="hidden" name="{{ k }}" value="{{ v }}">{% endfor %}
-      <button type="submit">Draw the ego map</button>
+      <button type="submit">{{ text.draw }}</button>
     </form>
   </section>
   <section>
-    <h2>Tables (JSON; add <code>format=csv</code> or <code>format=xlsx</code> to download)</h2>
+    <h2>{{ text.tables }}</h2>
     <ul class="links" id="table-links">
-    {% for href, text in tables %}<li><a href="{{ href }}">{{ text }}</a></li>{% endfor %}
+    {% for href, title in tables %}<li><a href="{{ href }}">{{ title }}</a></li>{% endfor %}
     </ul>
   </section>
   {% for note in notes %}<p class="note">{{ note }}</p>{% endfor %}

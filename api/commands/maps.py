@@ -1,7 +1,7 @@
 """``tacmap map KIND [filters] -o FILE.html``: a map as one HTML file that opens offline.
 
 The file is the same page ``GET /maps/{kind}`` serves: no personal data, nothing fetched from the
-network, all data text escaped.
+network, all data text escaped; in the language of ``--lang`` (or ``TACMAP_LANG``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli import app, out, state
+from api.cli import LangOption, app, out, state
 from viz.filters import KINDS
 
 MapKind = StrEnum("MapKind", {k: k for k in KINDS})  # type: ignore[misc]
@@ -40,6 +40,7 @@ def map_command(
         str | None,
         typer.Option(help="ego only: the centre, as Label:key (State:KEN, Provider:dfid, Network:x)."),
     ] = None,
+    lang: LangOption = "en",
 ) -> None:
     """Draw a map (interactive HTML, works offline) and write it to a file."""
     from viz.maps import build_map
@@ -53,6 +54,7 @@ def map_command(
         provider=provider,
         as_of=as_of.date() if as_of else None,
         node=node,
+        lang=lang,
     )
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(html, encoding="utf-8")

@@ -1,7 +1,8 @@
 """``tacmap query QUESTION``: the coordination questions on the command line.
 
 Same parameters, semantics and field names as the API (both call the functions in
-``graph/queries``); answers print as a table, or as JSON, CSV or XLSX (``-o`` for a file).
+``graph/queries``); answers print as a table, or as JSON, CSV or XLSX (``-o`` for a file). State names
+are in the language of ``--lang`` (or ``TACMAP_LANG``); the rest is English, like the API's JSON.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cli import app, out, state
-from api.tables import csv_bytes, plain_row, table, xlsx_bytes
+from api.cli import LangOption, app, out, state
+from api.tables import csv_bytes, localized, plain_row, table, xlsx_bytes
 from graph.errors import TacmapError
 
 
@@ -127,6 +128,7 @@ def query(
     ] = None,
     format: Annotated[Format, typer.Option("--format", help="table, json, csv or xlsx.")] = Format.table,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    lang: LangOption = "en",
 ) -> None:
     """Ask a coordination question: overlaps, gaps, matrix, orphans, fragmentation, darlings, pairings,
     experts (a balanced shortlist for a need), networks."""
@@ -149,7 +151,7 @@ def query(
         "k": k,
         "by": by,
     }
-    rows = _answer(question, state(ctx).store, filters)
+    rows = localized(question.value, _answer(question, state(ctx).store, filters), lang)
     columns, flat = table(rows)
     if format is Format.xlsx:
         target = output or Path(f"{question.value}-{date.today().isoformat()}.xlsx")

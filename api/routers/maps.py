@@ -1,7 +1,8 @@
 """``GET /maps/{kind}`` and ``GET /``: the maps and the home page as HTML, for the same readers
 as the data they show (viewers, or anonymous when allowed). The pages hold no personal data and
 load nothing from outside the server (``viz`` inlines what it needs). A page is built once per
-version of the data and filters (see :class:`api.routers.snapshot.DataCache`)."""
+version of the data, filters and language (see :class:`api.routers.snapshot.DataCache`); the language
+is ``?lang=`` or the browser's ``Accept-Language`` (:mod:`api.lang`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import ServicesDep, Viewer
 from api.errors import error_responses
+from api.lang import LangDep
 from api.routers.common import ArticleQ, AsOfQ, GroupQ, ProviderQ, StateQ
 from viz.filters import KINDS
 
@@ -32,6 +34,7 @@ HTML = {
 def get_map(
     who: Viewer,
     services: ServicesDep,
+    language: LangDep,
     kind: MapKind,
     state: StateQ = None,
     article: ArticleQ = None,
@@ -54,16 +57,19 @@ def get_map(
         "node": node,
     }
     cache = services.cache
+    seen, audience = cache.view(who.audience)  # without restricted needs the caller may not see
     html = cache.get(
-        ("map", kind.value, *sorted(filters.items())), lambda: build_map(cache.reader, kind.value, **filters)
+        ("map", kind.value, audience, language.code, *sorted(filters.items())),
+        lambda: build_map(seen, kind.value, lang=language.code, **filters),
     )
-    return HTMLResponse(html)
+    return language.mark(HTMLResponse(html))
 
 
 @router.get("/", response_class=HTMLResponse, responses=HTML, summary="Home page")
 def home(
     who: Viewer,
     services: ServicesDep,
+    language: LangDep,
     state: StateQ = None,
     article: ArticleQ = None,
     group: GroupQ = None,
@@ -82,5 +88,9 @@ def home(
     }
     given = {k: v for k, v in filters.items() if v is not None}
     cache = services.cache
-    html = cache.get(("home", *sorted(given.items())), lambda: home_page(cache.reader, **given))
-    return HTMLResponse(html)
+    link_lang = language.code if language.explicit else None
+    html = cache.get(
+        ("home", language.code, link_lang, *sorted(given.items())),
+        lambda: home_page(cache.reader, lang=language.code, link_lang=link_lang, **given),
+    )
+    return language.mark(HTMLResponse(html))

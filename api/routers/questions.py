@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from api.deps import PageDep, Principal, ServicesDep, Viewer
 from api.errors import NotFound, error_responses, invalid
+from api.lang import LangDep
 from api.routers import examples
 from api.routers.common import (
     ArticleQ,
@@ -34,7 +35,7 @@ from api.routers.common import (
     listing,
 )
 from api.routers.results import plain, result_model
-from api.tables import csv_bytes, table, xlsx_bytes
+from api.tables import csv_bytes, localized, table, xlsx_bytes
 from graph.errors import TacmapError
 from graph.queries import experts as experts_q
 from graph.queries import fragmentation as fragmentation_q
@@ -121,6 +122,7 @@ def gaps(
     who: Viewer,
     services: ServicesDep,
     page: PageDep,
+    language: LangDep,
     fmt: FormatDep = Format.json,
     as_of: AsOfQ = None,
     state: StateQ = None,
@@ -143,7 +145,7 @@ def gaps(
         form=form,
         need=need,
     )
-    return listing("gaps", rows, page, fmt)
+    return listing("gaps", localized("gaps", rows, language.code), page, fmt)
 
 
 Dimension = StrEnum("Dimension", {d: d for d in matrix_q.DIMENSIONS})  # type: ignore[misc]
@@ -209,6 +211,7 @@ def orphans(
     who: Viewer,
     services: ServicesDep,
     page: PageDep,
+    language: LangDep,
     fmt: FormatDep = Format.json,
     as_of: AsOfQ = None,
     group: GroupQ = None,
@@ -216,7 +219,7 @@ def orphans(
     """States with at least one need and no live project benefiting them on `as_of`, most
     high-priority needs first."""
     rows = answer(services, "orphans", orphans_q.orphans, as_of=as_of, group=group)
-    return listing("orphans", rows, page, fmt)
+    return listing("orphans", localized("orphans", rows, language.code), page, fmt)
 
 
 @router.get(
@@ -229,6 +232,7 @@ def fragmentation(
     who: Viewer,
     services: ServicesDep,
     page: PageDep,
+    language: LangDep,
     fmt: FormatDep = Format.json,
     as_of: AsOfQ = None,
     state: StateQ = None,
@@ -260,7 +264,7 @@ def fragmentation(
             group=group,
             by_chapter=by_chapter,
         )
-    return listing("fragmentation", rows, page, fmt)
+    return listing("fragmentation", localized("fragmentation", rows, language.code), page, fmt)
 
 
 @router.get(
@@ -273,6 +277,7 @@ def pairings(
     who: Viewer,
     services: ServicesDep,
     page: PageDep,
+    language: LangDep,
     fmt: FormatDep = Format.json,
     need: NeedQ = None,
     state: StateQ = None,
@@ -299,7 +304,7 @@ def pairings(
         gaps_only=gaps_only,
         as_of=as_of,
     )
-    return listing("pairings", rows, page, fmt)
+    return listing("pairings", localized("pairings", rows, language.code), page, fmt)
 
 
 @router.get(

@@ -125,9 +125,9 @@ class StateOut(BaseModel):
     )
     iso3: str
     iso2: str | None = None
-    name: str
-    region: str | None = None
-    subregion: str | None = None
+    name: str = Field(description="M49 name, in the language of the response (`lang`).")
+    region: str | None = Field(None, description="M49 region, in the language of the response.")
+    subregion: str | None = Field(None, description="M49 subregion, in the language of the response.")
     un_group: str | None = None
     income_group: str | None = None
     dac_member: bool | None = None

@@ -1,18 +1,38 @@
-"""``/states``: every State in reference data, and one State with everything that concerns it."""
+"""``/states``: every State in reference data, and one State with everything that concerns it.
+
+Names and regions come in the language of the request (``?lang=`` or ``Accept-Language``, see
+:mod:`api.lang`): State names are the M49 names in the six UN languages, regions CLDR's names. Filters
+take the English or the translated wording.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
-from api.deps import PageDep, Viewer
+from api.deps import PageDep, ServicesDep, Viewer
 from api.errors import NotFound, error_responses
+from api.lang import LangDep
 from api.routers.common import Format, FormatDep, Paged, download_responses, example_of, listing, same
 from api.routers.schemas import ImplementationOut, StateDetail, StateOut
 from api.routers.snapshot import SnapshotDep
+from graph.schema.reference import countries, region_name, state_name
 
 router = APIRouter(prefix="/states", tags=["states"], responses=error_responses(401, 403))
+
+
+def localized(state: StateOut, lang: str) -> StateOut:
+    """The State with its name, region and subregion in ``lang`` (English: as stored)."""
+    if lang == "en":
+        return state
+    return state.model_copy(
+        update={
+            "name": state_name(state.iso3, lang) if state.iso3 in countries() else state.name,
+            "region": region_name(state.region, lang),
+            "subregion": region_name(state.subregion, lang),
+        }
+    )
 
 
 @router.get(
@@ -25,8 +45,12 @@ def list_states(
     who: Viewer,
     snap: SnapshotDep,
     page: PageDep,
+    language: LangDep,
     fmt: FormatDep = Format.json,
-    region: Annotated[str | None, Query(description="M49 region.", examples=["Africa"])] = None,
+    region: Annotated[
+        str | None,
+        Query(description="M49 region, in English or the response's language.", examples=["Africa"]),
+    ] = None,
     un_group: Annotated[
         str | None,
         Query(description="african, asia_pacific, eastern_european, grulac or weog.", examples=["african"]),
@@ -35,19 +59,25 @@ def list_states(
     party: Annotated[
         bool | None, Query(description="Only States parties (true) or non-parties (false).", examples=[True])
     ] = None,
-    q: Annotated[str | None, Query(description="Part of the name or code.", examples=["ken"])] = None,
+    q: Annotated[
+        str | None,
+        Query(description="Part of the name (English or the response's language) or code.", examples=["ken"]),
+    ] = None,
 ) -> Any:
     """States with their need and project counts; filter by region, group, income and party status."""
-    rows = [
-        s
-        for s in snap.states
-        if (region is None or same(s.region, region))
-        and (un_group is None or same(s.un_group, un_group))
-        and (income_group is None or same(s.income_group, income_group))
-        and (party is None or (s.party_since is not None) == party)
-        and (q is None or q.casefold() in f"{s.iso3} {s.name}".casefold())
-    ]
-    return listing("states", rows, page, fmt)
+    rows = []
+    for s in snap.states:
+        here = localized(s, language.code)
+        if (
+            (region is None or same(s.region, region) or same(here.region, region))
+            and (un_group is None or same(s.un_group, un_group))
+            and (income_group is None or same(s.income_group, income_group))
+            and (party is None or (s.party_since is not None) == party)
+            and (q is None or q.casefold() in f"{s.iso3} {s.name} {here.name}".casefold())
+        ):
+            rows.append(here)
+    found = listing("states", rows, page, fmt)
+    return language.mark(found) if isinstance(found, Response) else found
 
 
 @router.get(
@@ -58,7 +88,9 @@ def list_states(
 )
 def get_state(
     who: Viewer,
+    services: ServicesDep,
     snap: SnapshotDep,
+    language: LangDep,
     iso3: Annotated[str, Path(description="ISO 3166-1 alpha-3 code.", examples=["KEN"])],
 ) -> StateDetail:
     code = iso3.strip().upper()
@@ -71,8 +103,8 @@ def get_state(
     }
     provider_ids |= {p.id for p in snap.providers if p.country == code}
     return StateDetail(
-        **state.model_dump(),
-        needs=[n for n in snap.needs if n.state == code],
+        **localized(state, language.code).model_dump(),
+        needs=[n for n in snap.needs_shown(services.cache.hidden(who.audience)) if n.state == code],
         projects=projects,
         providers=[snap.provider_index[i] for i in sorted(provider_ids) if i in snap.provider_index],
         networks=[n for n in snap.networks if code in n.members],

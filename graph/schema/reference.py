@@ -15,6 +15,8 @@ Sources (see ``data/README.md`` for details):
   only such State in countrygroups 0.13.0 is Türkiye (Asia-Pacific and WEOG), which
   takes part in WEOG for election purposes, hence the WEOG rule.
 - Official languages come from Babel's CLDR data, reduced to ISO 639-1 codes.
+- Region names in languages other than English come from CLDR too (Babel's territory names, looked
+  up by the M49 code hdx gives for each English region name); English keeps M49's own wording.
 - Articles, DAC members and forms of assistance are CSV package data in ``data/``.
 """
 
@@ -29,6 +31,7 @@ from functools import cache
 from importlib.resources import files
 from os.path import commonprefix
 
+from babel import Locale
 from babel.languages import get_official_languages
 from countrygroups import UN_REGIONAL_GROUPS
 from hdx.location.country import Country as _HDXCountry
@@ -182,6 +185,37 @@ def countries() -> dict[str, Country]:
 def country(iso3: str) -> Country:
     """The Country for an ISO3 code (exact, upper case); KeyError if unknown."""
     return countries()[iso3]
+
+
+def state_name(iso3: str, lang: str = "en") -> str:
+    """A State's M49 name in one of the six UN languages (``state_name("DEU", "fr")`` -> Allemagne)."""
+    c = country(iso3)
+    return c.names.get(lang) or c.name
+
+
+@cache
+def _region_codes() -> dict[str, str]:
+    """English M49 region, sub-region and intermediate-region name -> three-digit M49 code."""
+    out: dict[str, str] = {}
+    for row in _HDXCountry.countriesdata(use_live=False)["countries"].values():
+        for name, code in (
+            ("Region Name", "Region Code"),
+            ("Sub-region Name", "Sub-region Code"),
+            ("Intermediate Region Name", "Intermediate Region Code"),
+        ):
+            if row.get(name) and row.get(code):
+                out.setdefault(row[name], row[code].zfill(3))
+    return out
+
+
+def region_name(name: str | None, lang: str = "en") -> str | None:
+    """An M49 region given by its English name ("Eastern Africa") in ``lang``, from CLDR.
+
+    English and a region CLDR does not name (Channel Islands) keep the English name."""
+    if not name or lang == "en":
+        return name
+    code = _region_codes().get(name)
+    return Locale.parse(lang).territories.get(code, name) if code else name
 
 
 @cache
