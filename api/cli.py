@@ -70,6 +70,28 @@ LangOption = Annotated[
 ]
 
 
+def _audience(value: str) -> str:
+    """``--audience`` checked now, so a typo is a usage error before any work is done."""
+    from graph.visibility import parse_audience
+
+    try:
+        parse_audience(value)
+    except TacmapError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return value
+
+
+AudienceOption = Annotated[
+    str,
+    typer.Option(
+        "--audience",
+        callback=_audience,
+        help="Restricted needs: all (shown, as editors see them; the default), public (left out, as anonymous "
+        "and viewer keys see it) or a State's ISO3 (only that State's, as its scoped viewer key sees it).",
+    ),
+]
+
+
 class Context:
     """Global options, and the store opened once on first use."""
 
@@ -94,7 +116,9 @@ def options(
     ctx: typer.Context,
     data_dir: Annotated[
         Path | None,
-        typer.Option(envvar="TACMAP_DATA_DIR", help="Folder of the embedded store (default: per-user data dir)."),
+        typer.Option(
+            envvar="TACMAP_DATA_DIR", help="Folder of the embedded store (default: per-user data dir)."
+        ),
     ] = None,
     store: Annotated[
         StoreKind | None,
@@ -185,7 +209,9 @@ def seed(
 
     bundle = generate(scale=scale)
     if out_dir is not None:
-        out.print(f"wrote the illustrative seed (scale {scale}) to {write_bundle(bundle, out_dir, format.value)}")
+        out.print(
+            f"wrote the illustrative seed (scale {scale}) to {write_bundle(bundle, out_dir, format.value)}"
+        )
         return
     with progress_bar("loading the seed") as progress:
         summary = import_bundle(state(ctx).store, bundle, progress=progress)

@@ -18,8 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from graph.errors import TacmapError
 from graph.schema.mapping import Changes, Edge, NodeRef
 from graph.schema.models import Bundle, Visibility
+from graph.schema.reference import countries, suggest_iso3
 from graph.store.base import Store, StoreError
 
 T = TypeVar("T")
@@ -42,6 +44,24 @@ class Audience:
 
 EVERYONE = Audience(everything=True)
 PUBLIC = Audience()
+# Questions whose rows are needs (or about one): asked of a view; the others are aggregates.
+NEED_QUESTIONS = frozenset({"gaps", "pairings", "experts"})
+
+
+def parse_audience(text: str) -> Audience:
+    """``all`` (everything, as editors see it), ``public`` (as anonymous and unscoped viewers see
+    it) or a State's ISO3 code (as a viewer key scoped to it sees it), as typed on the command line."""
+    word = text.strip().lower()
+    if word == "all":
+        return EVERYONE
+    if word == "public":
+        return PUBLIC
+    code = text.strip().upper()
+    if code in countries():
+        return Audience(state=code)
+    guess = suggest_iso3(text)
+    hint = f"did you mean {guess}?" if guess else "or a State's ISO3 code such as KEN"
+    raise TacmapError(f"unknown audience {text!r}: use all, public {hint}")
 
 
 @dataclass(frozen=True)

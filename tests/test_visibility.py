@@ -11,6 +11,7 @@ by showing nothing.
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from collections import defaultdict
@@ -317,3 +318,62 @@ def test_keys_scoped_to_a_state_over_http(client: Client) -> None:
     unknown = api.post("/keys", role="admin", json={"role": "viewer", "state": "Kenia"})
     assert unknown.status_code == 422 and "did you mean KEN?" in unknown.json()["detail"][0]["msg"]
     assert len(api.services.keys.list()) == len(AUDIENCES) - 1 + 3 + 1, "refused keys are not created"
+
+
+# -- the command line: maps and answers for an audience -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from graph.store import EmbeddedStore
+    from tests.test_api_support import load_seed
+
+    folder = tmp_path_factory.mktemp("cli-seed")
+    with EmbeddedStore(folder) as store:
+        load_seed(store)
+    return folder
+
+
+def test_cli_maps_for_an_audience(seed_dir: Path, tmp_path: Path) -> None:
+    base = ["--data-dir", str(seed_dir)]
+    everything = tacmap(*base, "map", "gaps", "--as-of", AS_OF, "-o", str(tmp_path / "all.html"))
+    assert everything.returncode == 0, everything.stderr
+    assert (
+        found_ids((tmp_path / "all.html").read_text(encoding="utf-8"), all_restricted()) == all_restricted()
+    )
+    assert f"holds {len(all_restricted())} restricted needs" in everything.stderr
+    assert "--audience public" in everything.stderr
+
+    public = tacmap(*base, "map", "gaps", "--audience", "public", "-o", str(tmp_path / "public.html"))
+    assert public.returncode == 0, public.stderr
+    assert not found_ids((tmp_path / "public.html").read_text(encoding="utf-8"), all_restricted())
+    assert "restricted" not in public.stderr
+
+    state = scoped_state()
+    scoped = tacmap(*base, "map", "gaps", "--audience", state.lower(), "-o", str(tmp_path / "state.html"))
+    assert scoped.returncode == 0, scoped.stderr
+    assert (
+        found_ids((tmp_path / "state.html").read_text(encoding="utf-8"), all_restricted())
+        == restricted()[state]
+    )
+
+    typo = tacmap(
+        *base, "map", "gaps", "--audience", "KEM", "-o", str(tmp_path / "typo.html"), env={"COLUMNS": "200"}
+    )
+    assert typo.returncode == 2 and "did you mean KEN?" in typo.stderr and "Traceback" not in typo.stderr
+    assert not (tmp_path / "typo.html").exists()
+
+
+def test_cli_answers_for_an_audience(seed_dir: Path) -> None:
+    base = ["--data-dir", str(seed_dir)]
+
+    def rows(question: str, *args: str) -> list[dict[str, Any]]:
+        result = tacmap(*base, "query", question, "--as-of", AS_OF, "--format", "json", *args)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    everything = {r["need"] for r in rows("gaps")}
+    public = {r["need"] for r in rows("gaps", "--audience", "public")}
+    assert everything & all_restricted() and not public & all_restricted()
+    assert public == everything - all_restricted()
+    assert rows("matrix", "--audience", "public") == rows("matrix")  # aggregates count every need

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli import LangOption, app, out, state
+from api.cli import AudienceOption, LangOption, app, err, out, state
 from viz.filters import KINDS
 
 MapKind = StrEnum("MapKind", {k: k for k in KINDS})  # type: ignore[misc]
@@ -41,12 +41,16 @@ def map_command(
         typer.Option(help="ego only: the centre, as Label:key (State:KEN, Provider:dfid, Network:x)."),
     ] = None,
     lang: LangOption = "en",
+    audience: AudienceOption = "all",
 ) -> None:
     """Draw a map (interactive HTML, works offline) and write it to a file."""
+    from graph.visibility import EVERYONE, PUBLIC, NeedView, parse_audience
     from viz.maps import build_map
 
+    store = state(ctx).store
+    seen = parse_audience(audience)
     html = build_map(
-        state(ctx).store,
+        store if seen is EVERYONE else NeedView(store, seen),
         kind.value,
         state=state_,
         article=article,
@@ -59,3 +63,9 @@ def map_command(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(html, encoding="utf-8")
     out.print(f"wrote the {kind.value} map to {output} ({len(html) / 1e6:.1f} MB); open it in any browser")
+    restricted = len(NeedView(store, PUBLIC).hidden.needs) if seen is EVERYONE else 0
+    if restricted and kind.value in ("gaps", "pairings", "ego"):
+        err.print(
+            f"note: the store holds {restricted} restricted needs and this map may show them; "
+            "for a map to share, add --audience public"
+        )

@@ -16,9 +16,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from api.cli import LangOption, app, out, state
+from api.cli import AudienceOption, LangOption, app, out, state
 from api.tables import csv_bytes, localized, plain_row, table, xlsx_bytes
 from graph.errors import TacmapError
+from graph.visibility import EVERYONE, NEED_QUESTIONS, NeedView, parse_audience
 
 
 class Question(StrEnum):
@@ -129,6 +130,7 @@ def query(
     format: Annotated[Format, typer.Option("--format", help="table, json, csv or xlsx.")] = Format.table,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
     lang: LangOption = "en",
+    audience: AudienceOption = "all",
 ) -> None:
     """Ask a coordination question: overlaps, gaps, matrix, orphans, fragmentation, darlings, pairings,
     experts (a balanced shortlist for a need), networks."""
@@ -151,7 +153,11 @@ def query(
         "k": k,
         "by": by,
     }
-    rows = localized(question.value, _answer(question, state(ctx).store, filters), lang)
+    store = state(ctx).store
+    seen = parse_audience(audience)
+    if seen is not EVERYONE and question.value in NEED_QUESTIONS:  # aggregates count every need
+        store = NeedView(store, seen)
+    rows = localized(question.value, _answer(question, store, filters), lang)
     columns, flat = table(rows)
     if format is Format.xlsx:
         target = output or Path(f"{question.value}-{date.today().isoformat()}.xlsx")

@@ -118,6 +118,7 @@ def listing(name: str, rows: Sequence[Any], page: Page, fmt: Format) -> Any:
         "limit": page.limit,
         "offset": page.offset,
         "items": [
-            r if isinstance(r, BaseModel) else plain_row(r) for r in rows[page.offset : page.offset + page.limit]
+            r if isinstance(r, BaseModel) else plain_row(r)
+            for r in rows[page.offset : page.offset + page.limit]
         ],
     }
