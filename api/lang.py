@@ -44,7 +44,7 @@ async def request_language(
     ] = None,
     accept_language: Annotated[
         str | None,
-        Header(description="Used when `lang` is not given, e.g. `fr-CA,fr;q=0.9,en;q=0.5`."),
+        Header(description="Used when `lang` is not given.", examples=["fr-CA,fr;q=0.9,en;q=0.5"]),
     ] = None,
 ) -> Language:
     """The language of this request; a ``?lang=`` that is not one of the six is a 422 naming them."""

@@ -17,13 +17,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.ingest.bundle import import_bundle, read_bundle, write_bundle  # noqa: E402
-from graph.store import EmbeddedStore, Neo4jSettings, Neo4jStore  # noqa: E402
-from seed.generate import generate  # noqa: E402
-from tests.bolt_server import arcadedb_server, server_from_env  # noqa: E402
+from graph.ingest.bundle import import_bundle, read_bundle, write_bundle
+from graph.store import EmbeddedStore, Neo4jSettings, Neo4jStore
+from seed.generate import generate
+from tests.bolt_server import arcadedb_server, server_from_env
 
 
-def timed(action) -> tuple[float, object]:  # noqa: ANN001
+def timed(action) -> tuple[float, object]:
     start = time.perf_counter()
     result = action()
     return time.perf_counter() - start, result
@@ -41,11 +41,11 @@ def main() -> None:
         for scale in scales:
             bundle = generate(scale=scale)
             folder = write_bundle(bundle, tmp / f"seed-{scale}", "dir")
-            validate_s, _ = timed(lambda: read_bundle(folder))
+            validate_s, _ = timed(lambda f=folder: read_bundle(f))
             for name, store in (("embedded", EmbeddedStore(tmp / f"embedded-{scale}")), ("neo4j", neo4j)):
                 store.clear()
-                import_s, _ = timed(lambda: import_bundle(store, bundle))
-                again_s, _ = timed(lambda: import_bundle(store, bundle))
+                import_s, _ = timed(lambda s=store, b=bundle: import_bundle(s, b))
+                again_s, _ = timed(lambda s=store, b=bundle: import_bundle(s, b))
                 rows.append((scale, bundle.size(), name, validate_s, import_s, again_s))
                 print(rows[-1], flush=True)
         neo4j.close()

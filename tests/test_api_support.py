@@ -67,6 +67,11 @@ def seed_bundle() -> Bundle:
     return generate(scale=1)
 
 
+def public_need_count() -> int:
+    """The seed's needs a viewer key or anonymous sees: its restricted needs are left out."""
+    return sum(1 for n in seed_bundle().needs if n.visibility == "public")
+
+
 def seed_emails() -> set[str]:
     emails = {e.email for e in seed_bundle().experts if e.email}
     assert emails, "the seed has experts with emails"

@@ -17,7 +17,9 @@ TACMAP = str(Path(sys.executable).parent / "tacmap")
 
 def tacmap(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")} | (env or {})
-    return subprocess.run([TACMAP, *args], capture_output=True, text=True, env=environ, timeout=600)
+    return subprocess.run(
+        [TACMAP, *args], check=False, capture_output=True, text=True, env=environ, timeout=600
+    )
 
 
 @pytest.fixture(params=["embedded", "neo4j"])

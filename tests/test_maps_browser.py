@@ -34,6 +34,7 @@ def test_chromium_is_installed() -> None:
     """The browser tests need Debian's chromium and chromium-driver (`.ci/run` installs them)."""
     assert available(), "install chromium and chromium-driver (apt-get install chromium chromium-driver)"
 
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "maps"
 CLICK: dict[str, str] = {  # a node to click on each map
     "coordination": "State:KEN",
