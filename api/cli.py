@@ -169,13 +169,26 @@ def load(
         OutputFormat.table
     ),
 ) -> None:
-    """Validate a bundle whole, then import it in one transaction (nothing is written if anything is wrong)."""
-    from graph.ingest.bundle import import_bundle, read_bundle
+    """Validate a bundle whole, then import it in one transaction (nothing is written if anything is wrong).
+    The import is on the audit trail, as one through the API is (actor ``cli``)."""
+    from api.audit import AuditLog, new_import_id
+    from api.auth import AuthDB
+    from graph.ingest.bundle import BundleError, import_bundle, read_bundle
+    from graph.store import default_data_dir
 
     store = state(ctx).store
-    bundle = read_bundle(path, existing=store.export())
-    with progress_bar("importing") as progress:
-        summary = import_bundle(store, bundle, progress=progress)
+    audit = AuditLog(AuthDB(state(ctx).data_dir or default_data_dir()))
+    trail = {"actor": "cli", "action": "import", "client": "local", "filename": str(path)}
+    import_id = new_import_id()
+    try:
+        bundle = read_bundle(path, existing=store.export())
+        with progress_bar("importing") as progress:
+            summary = import_bundle(store, bundle, progress=progress, stamp={"import_id": import_id})
+    except BundleError as exc:
+        audit.record(**trail, outcome="rejected", message=f"{len(exc.problems)} problem(s)")
+        raise
+    counts = summary.to_dict()
+    audit.record(**trail, import_id=import_id if summary.written else None, counts=counts)
     print_summary(summary, format)
 
 

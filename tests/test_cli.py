@@ -148,3 +148,23 @@ def test_query_user_errors(tmp_path: Path) -> None:
     assert bad_date.returncode == 1
     assert "--as-of '2009-13-01' is not a date" in bad_date.stderr
     assert "Traceback" not in bad_date.stderr + unknown.stderr
+
+
+def test_load_from_the_command_line_is_audited(tmp_path: Path) -> None:
+    from api.audit import AuditLog
+    from api.auth import AuthDB
+
+    data = tmp_path / "data"
+    good, broken = tmp_path / "good", tmp_path / "broken"
+    good.mkdir()
+    broken.mkdir()
+    (good / "providers.csv").write_text("id,name,kind,country\ngiz,GIZ,bilateral,DEU\n", encoding="utf-8")
+    (broken / "providers.csv").write_text("id,name,kind,country\nx,X,bilaterl,DEU\n", encoding="utf-8")
+    assert tacmap("--data-dir", str(data), "load", str(good)).returncode == 0
+    assert tacmap("--data-dir", str(data), "load", str(broken)).returncode == 2
+    total, entries = AuditLog(AuthDB(data)).entries(action="import")
+    assert total == 2
+    rejected, ok = entries  # newest first
+    assert (ok.actor, ok.outcome, ok.filename) == ("cli", "ok", str(good))
+    assert ok.counts and ok.counts["created"]["providers"] == 1 and ok.import_id
+    assert (rejected.outcome, rejected.message, rejected.import_id) == ("rejected", "1 problem(s)", None)
