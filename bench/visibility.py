@@ -4,9 +4,9 @@ on the illustrative seed. Writes ``bench/results/visibility.md``.
 
     python bench/visibility.py [--scales 1,10] [--repeat 5]
 
-Warm medians: every timing is repeated and the first (cold) run is not counted, as the API caches per
-version of the data. The view's filtered graph is rebuilt on every run here (no cache), so the "view"
-column is an upper bound of what a request pays.
+Warm medians: every timing is repeated and the first (cold) run is not counted. "view" rebuilds the
+filtered graph on every run (as the command line does); "view, cached" keeps it between runs, as the API
+does per version of the data (``DataCache``), so it is what a request pays once the data is unchanged.
 """
 
 from __future__ import annotations
@@ -69,7 +69,12 @@ def main() -> None:
             for name, case in CASES.items():
                 full = median_ms(lambda c=case, s=store: c(s), args.repeat)
                 view = median_ms(lambda c=case, s=store: c(NeedView(s, PUBLIC)), args.repeat)
-                rows.append((scale, len(bundle.needs), hidden, name, full, view))
+                kept: dict[Any, Any] = {}
+                cached = NeedView(
+                    store, PUBLIC, remember=lambda k, f, kept=kept: kept.get(k) or kept.setdefault(k, f())
+                )
+                warm = median_ms(lambda c=case, v=cached: c(v), args.repeat)
+                rows.append((scale, len(bundle.needs), hidden, name, full, view, warm))
                 print(rows[-1], flush=True)
             store.close()
     lines = [
@@ -81,12 +86,12 @@ def main() -> None:
             "`python bench/visibility.py`"
         ),
         "",
-        "| scale | needs | restricted | question | store (ms) | public view (ms) | ratio |",
-        "|---:|---:|---:|---|---:|---:|---:|",
+        "| scale | needs | restricted | question | store (ms) | view (ms) | ratio | view, cached (ms) | ratio |",
+        "|---:|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     lines += [
-        f"| {s} | {n:,} | {h:,} | {name} | {full:.1f} | {view:.1f} | {view / full:.2f} |"
-        for s, n, h, name, full, view in rows
+        f"| {s} | {n:,} | {h:,} | {name} | {full:.1f} | {view:.1f} | {view / full:.2f} | {warm:.1f} | {warm / full:.2f} |"
+        for s, n, h, name, full, view, warm in rows
     ]
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {RESULTS}")
