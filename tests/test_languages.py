@@ -289,6 +289,7 @@ def test_api_state_names(api: Api, lang: str) -> None:
     assert body["name"] == KENYA[lang]
     assert body["region"] == region_name("Africa", lang)
     assert body["subregion"] == region_name("Eastern Africa", lang)
+    assert (body["un_group"], body["un_group_name"]) == ("african", AFRICAN_GROUP[lang])
     listed = api.get("/states", params={"lang": lang, "q": GERMANY[lang]}).json()
     assert [s["iso3"] for s in listed["items"]] == ["DEU"] and listed["items"][0]["name"] == GERMANY[lang]
 

@@ -115,6 +115,7 @@ class StateOut(BaseModel):
             "region": "Africa",
             "subregion": "Sub-Saharan Africa",
             "un_group": "african",
+            "un_group_name": "African Group",
             "income_group": "Lower middle",
             "dac_member": False,
             "party_since": "2005-12-14",
@@ -128,7 +129,8 @@ class StateOut(BaseModel):
     name: str = Field(description="M49 name, in the language of the response (`lang`).")
     region: str | None = Field(None, description="M49 region, in the language of the response.")
     subregion: str | None = Field(None, description="M49 subregion, in the language of the response.")
-    un_group: str | None = None
+    un_group: str | None = Field(None, description="Primary UN regional group (code).")
+    un_group_name: str | None = Field(None, description="That group's name, in the language of the response.")
     income_group: str | None = None
     dac_member: bool | None = None
     party_since: str | None = Field(None, description="Date it became a State party (ISO 8601).")

@@ -18,19 +18,23 @@ from api.routers.common import Format, FormatDep, Paged, download_responses, exa
 from api.routers.schemas import ImplementationOut, StateDetail, StateOut
 from api.routers.snapshot import SnapshotDep
 from graph.schema.reference import countries, region_name, state_name
+from viz.i18n import group_name, use
 
 router = APIRouter(prefix="/states", tags=["states"], responses=error_responses(401, 403))
 
 
 def localized(state: StateOut, lang: str) -> StateOut:
-    """The State with its name, region and subregion in ``lang`` (English: as stored)."""
+    """The State with its name, region, subregion and UN regional group's name in ``lang``."""
+    with use(lang):
+        group = group_name(state.un_group)
     if lang == "en":
-        return state
+        return state.model_copy(update={"un_group_name": group})
     return state.model_copy(
         update={
             "name": state_name(state.iso3, lang) if state.iso3 in countries() else state.name,
             "region": region_name(state.region, lang),
             "subregion": region_name(state.subregion, lang),
+            "un_group_name": group,
         }
     )
 
