@@ -9,9 +9,13 @@ Ghana: a reciprocal pairing. An expert with personal data is recommended by Keny
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
+import pytest
+
 from graph.schema.models import Expert, Implementation, Provider
+from graph.store import EmbeddedStore
 from graph.store.base import Store
 from tests.worlds import bundle, load, need, project
 
@@ -94,3 +98,12 @@ def build(store: Store) -> None:
             providers=providers,
         ),
     )
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """This world in an embedded store, once per test module (import it into the module to use it)."""
+    store = EmbeddedStore(tmp_path_factory.mktemp("world") / "data")
+    build(store)
+    yield store
+    store.close()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import string
-from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from typer.testing import CliRunner
 from graph.schema.reference import UN_GROUPS, UN_LANGUAGES, country, region_name, state_name
 from graph.store import EmbeddedStore, Store
 from tests import map_world
-from tests.map_world import AS_OF, EGO_NODE
+from tests.map_world import AS_OF, EGO_NODE, world
 from tests.test_api_support import Api, make_api
 from viz import i18n
 from viz.filters import KINDS
@@ -27,6 +26,8 @@ from viz.i18n import GROUP_NAMES, UnknownLanguage, check, extract, negotiate, pl
 from viz.maps import build_map, map_spec
 from viz.render import graph_data
 from viz.style import EDGE_STYLES, NODE_STYLES
+
+__all__ = ["world"]  # the module-scoped fixture, imported
 
 OTHERS = [lang for lang in UN_LANGUAGES if lang != "en"]
 KENYA = {"ar": "كينيا", "zh": "肯尼亚", "en": "Kenya", "fr": "Kenya", "ru": "Кения", "es": "Kenya"}
@@ -60,14 +61,6 @@ def nodes_of(html: str) -> dict[str, dict]:
 
 def legend_of(html: str) -> list[str]:
     return [unescape(t) for t in re.findall(r"<li><svg[^>]*>.*?</svg><span>([^<]*)</span></li>", html)]
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    store = EmbeddedStore(tmp_path_factory.mktemp("world") / "data")
-    map_world.build(store)
-    yield store
-    store.close()
 
 
 # -- reference data ----------------------------------------------------------------------------

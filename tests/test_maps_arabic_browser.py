@@ -11,26 +11,19 @@ from typing import Any
 
 import pytest
 
-from graph.store import EmbeddedStore, Store
-from tests import map_world
+from graph.store import Store
 from tests.chromium import chromium, console_errors, local, traffic
-from tests.map_world import AS_OF, EXPECTED
+from tests.map_world import AS_OF, EXPECTED, world
 from viz.i18n import _, use
 from viz.labels import text_width
 from viz.maps import build_map, map_spec
 from viz.style import FONT_SIZE
 
+__all__ = ["world"]  # the module-scoped fixture, imported
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "maps"
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    store = EmbeddedStore(tmp_path_factory.mktemp("world") / "data")
-    map_world.build(store)
-    yield store
-    store.close()
 
 
 @pytest.fixture(scope="module")

@@ -19,13 +19,14 @@ import pytest
 
 from graph.schema import mapping
 from graph.store import EmbeddedStore, Store
-from tests import map_world
 from tests.chromium import available, chromium, console_errors, local, traffic
-from tests.map_world import AS_OF, EGO_NODE, EXPECTED, XSS_NAME, XSS_TITLE
+from tests.map_world import AS_OF, EGO_NODE, EXPECTED, XSS_NAME, XSS_TITLE, world
 from viz.filters import KINDS
 from viz.labels import text_width
 from viz.maps import build_map
 from viz.style import FONT_SIZE
+
+__all__ = ["world"]  # the module-scoped fixture, imported
 
 pytestmark = pytest.mark.browser
 
@@ -43,14 +44,6 @@ CLICK: dict[str, str] = {  # a node to click on each map
     "pairings": "State:GHA",
     "ego": "State:KEN",
 }
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    store = EmbeddedStore(tmp_path_factory.mktemp("world") / "data")
-    map_world.build(store)
-    yield store
-    store.close()
 
 
 @pytest.fixture(scope="module")

@@ -34,18 +34,10 @@ from babel.messages.pofile import read_po, write_po
 from babel.numbers import format_decimal
 
 from graph.errors import TacmapError
-from graph.schema.reference import UN_LANGUAGES
+from graph.schema.reference import LANGUAGE_NAMES, UN_LANGUAGES
 from graph.schema.reference import region_name as _region_name
 
 DEFAULT = "en"
-LANGUAGE_NAMES: dict[str, str] = {
-    "ar": "Arabic",
-    "zh": "Chinese",
-    "en": "English",
-    "fr": "French",
-    "ru": "Russian",
-    "es": "Spanish",
-}
 DOMAIN = "tacmap"
 LOCALE_DIR = Path(__file__).parent / "locale"
 # What `python -m viz.i18n` extracts: the call names and, for ngettext, the singular and plural arguments.

@@ -55,8 +55,8 @@ _GROUP_ATTRS = {
     "weog": "WEOG",
 }
 
-# Column-name word used by hdx for each UN language ("M49 French", "French Short").
-_HDX_LANGUAGES = {
+# English name of each UN language; also the word hdx uses in its column names ("M49 French").
+LANGUAGE_NAMES: dict[str, str] = {
     "ar": "Arabic",
     "zh": "Chinese",
     "en": "English",
@@ -157,7 +157,7 @@ def countries() -> dict[str, Country]:
             continue
         name = row.get("M49 English") or row.get("English Short") or row["Preferred Term"]
         names = {
-            lang: row.get(f"M49 {_HDX_LANGUAGES[lang]}") or row.get(f"{_HDX_LANGUAGES[lang]} Short") or name
+            lang: row.get(f"M49 {LANGUAGE_NAMES[lang]}") or row.get(f"{LANGUAGE_NAMES[lang]} Short") or name
             for lang in UN_LANGUAGES
         }
         iso2 = row["ISO 3166-1 Alpha 2-Codes"]
