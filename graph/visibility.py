@@ -8,8 +8,9 @@ gap, its pairings, its node on a map, its row in an export) are shown only to an
 see them: editors and admins (``EVERYONE``), and viewers of that State (``Audience(state="KEN")``).
 
 The rule lives here once, for both stores: :class:`NeedView` wraps any store, leaves restricted
-needs out of whole-graph reads and drops the question rows about them, so every per-record answer
-and map computed on the view is safe to show that audience.
+needs out of whole-graph reads and drops the question rows about them (and hands their ids to a
+question that looks at other needs than its rows', pairings), so every per-record answer and map
+computed on the view is what that audience would get if the hidden needs did not exist.
 """
 
 from __future__ import annotations
@@ -69,14 +70,12 @@ class Hidden:
     """What one audience may not see in one version of the data."""
 
     needs: frozenset[str]
-    # (State, article) of every need the audience sees: what reciprocity may still mention
-    shown_pairs: frozenset[tuple[str, int]]
 
     def __bool__(self) -> bool:
         return bool(self.needs)
 
 
-NOTHING = Hidden(frozenset(), frozenset())
+NOTHING = Hidden(frozenset())
 
 
 def hidden_from(graph: Graph, audience: Audience) -> Hidden:
@@ -84,24 +83,15 @@ def hidden_from(graph: Graph, audience: Audience) -> Hidden:
     if audience.everything:
         return NOTHING
     nodes, edges = graph
-    state_of: dict[str, str] = {}
-    article_of: dict[str, int] = {}
-    for e in edges:
-        if e.type == "HAS_NEED":
-            state_of[e.dst[1]] = e.src[1]
-        elif e.type == "ON_ARTICLE" and e.src[0] == "Need":
-            article_of[e.src[1]] = e.dst[1]
-    hidden = set()
-    shown = set()
-    for (label, key), props in nodes.items():
-        if label != "Need":
-            continue
-        state = state_of.get(key)
-        if props.get("visibility") == Visibility.restricted and (state is None or state != audience.state):
-            hidden.add(key)
-        elif state is not None and key in article_of:
-            shown.add((state, article_of[key]))
-    return Hidden(frozenset(hidden), frozenset(shown)) if hidden else NOTHING
+    state_of = {e.dst[1]: e.src[1] for e in edges if e.type == "HAS_NEED"}
+    hidden = frozenset(
+        key
+        for (label, key), props in nodes.items()
+        if label == "Need"
+        and props.get("visibility") == Visibility.restricted
+        and (audience.state is None or state_of.get(key) != audience.state)
+    )
+    return Hidden(hidden) if hidden else NOTHING
 
 
 def without_hidden(graph: Graph, hidden: Hidden) -> Graph:
@@ -117,21 +107,10 @@ def without_hidden(graph: Graph, hidden: Hidden) -> Graph:
 
 
 def redact_rows(rows: list[dict[str, Any]], hidden: Hidden) -> list[dict[str, Any]]:
-    """Raw question rows without those about a hidden need. Pairing rows also stop naming the
-    articles on which the peer's only needs are hidden (its reciprocity would give them away)."""
+    """Raw question rows without those about a hidden need."""
     if not hidden:
         return rows
-    out = []
-    for row in rows:
-        if row.get("need") in hidden.needs:
-            continue
-        articles = row.get("reciprocal_articles")
-        if articles and "peer" in row:
-            kept = [b for b in articles if (row["peer"], b) in hidden.shown_pairs]
-            if kept != articles:
-                row = {**row, "reciprocal_articles": kept}
-        out.append(row)
-    return out
+    return [row for row in rows if row.get("need") not in hidden.needs]
 
 
 def redact_bundle(bundle: Bundle, hidden: Hidden) -> Bundle:
@@ -185,7 +164,14 @@ class NeedView(Store):
         return self._remember(("projection", self.audience.key), lambda: Store.projection(self))
 
     def answer(self, question: str, **params: Any) -> list[dict[str, Any]]:
-        return redact_rows(self.inner.answer(question, **params), self.hidden)
+        """The inner store's rows without those about hidden needs. A question that takes a
+        ``hidden`` parameter (pairings: whether a peer has a need of its own, and reciprocity, look
+        at other needs than the row's) is asked with the hidden ids, so that it answers as if they
+        did not exist."""
+        hidden = self.hidden
+        if "hidden" in params and hidden:
+            params = {**params, "hidden": sorted(hidden.needs)}
+        return redact_rows(self.inner.answer(question, **params), hidden)
 
     def write(self, changes: Changes) -> None:
         raise StoreError("a view of the store for one audience is read-only")

@@ -320,7 +320,14 @@ def _dump(found: list[Pairing]) -> str:
 
 
 def _raw(store: Store, **params) -> list[str]:
-    full = {"need": None, "state": None, "group": None, "article": None, "needs": None} | params
+    full = {
+        "need": None,
+        "state": None,
+        "group": None,
+        "article": None,
+        "needs": None,
+        "hidden": None,
+    } | params
     return sorted(json.dumps(r, sort_keys=True) for r in store.answer("pairings", **full))
 
 

@@ -15,6 +15,7 @@ import json
 import re
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,12 +23,13 @@ from typing import Any
 import pytest
 
 from api.auth import AuthDB, KeyStore
-from graph.ingest.bundle import BundleError, read_bundle
+from graph.ingest.bundle import BundleError, import_bundle, read_bundle
 from graph.queries.pairings import pairings
-from graph.store import Store, StoreError
+from graph.store import EmbeddedStore, Store, StoreError
 from graph.visibility import PUBLIC, Audience, NeedView
 from tests.test_api_support import Api, make_api, seed_bundle, seeded_store
 from tests.test_cli import tacmap
+from tests.worlds import bundle, load, need
 
 __all__ = ["seeded_store"]
 
@@ -220,25 +222,54 @@ def test_aggregates_count_restricted_needs_for_everyone(client: Client) -> None:
     assert all(coverage) and len({c.group(0) for c in coverage if c}) == 1
 
 
-def test_pairings_hide_restricted_needs_and_the_reciprocity_they_imply(seeded_store: Store) -> None:
-    """The view's pairings are the full answer without rows about hidden needs, and with reciprocal
-    articles only where the peer has a need the audience may see (brute force from the seed)."""
+@pytest.fixture(scope="module")
+def public_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The seed without its restricted needs, in an embedded store: what the public should be told."""
     bundle = seed_bundle()
-    hidden = all_restricted()
-    public_pairs = {(n.state, n.article) for n in bundle.needs if n.id not in hidden}
-    group = "asia_pacific"  # where most of the seed's restricted States are
-    full = pairings(seeded_store, group=group)
-    view = pairings(NeedView(seeded_store, PUBLIC), group=group)
-    hiding = [r for r in full if any((r.peer, b) not in public_pairs for b in r.reciprocal_articles)]
-    assert hiding, "some reciprocity rests on restricted needs only, so the rule is exercised"
-    expected = []
-    for r in full:
-        if r.need in hidden:
-            continue
-        kept = [b for b in r.reciprocal_articles if (r.peer, b) in public_pairs]
-        expected.append((r.need, r.peer, r.score, kept, bool(kept)))
-    assert [(r.need, r.peer, r.score, r.reciprocal_articles, r.reciprocal) for r in view] == expected
-    assert any(r.need in hidden for r in full)
+    store = EmbeddedStore(tmp_path_factory.mktemp("public-world"))
+    import_bundle(
+        store, bundle.model_copy(update={"needs": [n for n in bundle.needs if n.visibility == "public"]})
+    )
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("params", [{"group": "asia_pacific"}, {"state": "IDN"}, {"article": 5}])
+def test_pairings_for_the_public_are_those_of_a_world_without_restricted_needs(
+    seeded_store: Store, public_world: Store, params: dict[str, Any]
+) -> None:
+    """Rows about hidden needs go, and so does what other hidden needs imply: a peer whose only need on
+    the article is restricted becomes a candidate, and reciprocity stops citing restricted needs."""
+    full = pairings(seeded_store, **params)
+    view = pairings(NeedView(seeded_store, PUBLIC), **params)
+    assert view == pairings(public_world, **params)
+    assert any(r.need in all_restricted() for r in full) or "state" in params
+
+
+def test_hidden_needs_do_not_shape_who_is_a_peer(store: Store) -> None:
+    """Kenya asks for help on article 5. Ghana reported compliance on 5 but has a restricted need on
+    5: no peer for editors, a peer for the public (who may not learn of that need). Uganda is a peer
+    either way, and its restricted need on 6 (where Kenya is compliant) makes the pair reciprocal for
+    editors only."""
+    restricted = {"visibility": "restricted"}
+    load(
+        store,
+        bundle(
+            needs=[
+                need("ken-5", "KEN", 5),
+                need("gha-5", "GHA", 5).model_copy(update=restricted),
+                need("uga-6", "UGA", 6).model_copy(update=restricted),
+            ],
+            implementation=[("GHA", 5, "compliant"), ("UGA", 5, "compliant"), ("KEN", 6, "compliant")],
+        ),
+    )
+    full = {r.peer: r for r in pairings(store, need="ken-5")}
+    public = {r.peer: r for r in pairings(NeedView(store, PUBLIC), need="ken-5")}
+    ghana = {r.peer: r for r in pairings(NeedView(store, Audience(state="GHA")), need="ken-5")}
+    assert set(full) == {"UGA"} and full["UGA"].reciprocal_articles == [6]
+    assert set(public) == {"GHA", "UGA"} and public["UGA"].reciprocal_articles == []
+    assert set(ghana) == {"UGA"} and ghana["UGA"].reciprocal_articles == []
+    assert pairings(NeedView(store, PUBLIC), need="gha-5") == []
 
 
 def test_a_view_is_read_only(seeded_store: Store) -> None:

@@ -7,7 +7,8 @@
 //   $group    UN regional group code of the requesting State: african, asia_pacific, eastern_european, grulac, weog
 //   $article  UNCAC article number, e.g. 46
 //   $needs    list of need ids to keep (e.g. the gaps), or null for all needs
-// In Neo4j Browser: :param need => null; :param state => 'KEN'; :param group => null; :param article => null; :param needs => null
+//   $hidden   list of need ids to treat as absent (restricted needs an audience may not see), or null
+// In Neo4j Browser: :param need => null; :param state => 'KEN'; :param group => null; :param article => null; :param needs => null; :param hidden => null
 //
 // Portable subset, checked on ArcadeDB's Bolt server; COLLECT { } subqueries need Neo4j 5.6 or later.
 // A candidate peer p of a need (s, a): p <> s, p reported `compliant` on a, p has no need of its own on a,
@@ -18,12 +19,13 @@ WHERE ($need IS NULL OR n.id = $need)
   AND ($group IS NULL OR s.un_group = $group)
   AND ($article IS NULL OR a.number = $article)
   AND ($needs IS NULL OR n.id IN $needs)
+  AND ($hidden IS NULL OR NOT n.id IN $hidden)
   AND NOT coalesce(s.dac_member, false)
 MATCH (p:State)-[r:REPORTED]->(a)
 WHERE r.status = 'compliant'
   AND p <> s
   AND NOT coalesce(p.dac_member, false)
-  AND NOT EXISTS { MATCH (p)-[:HAS_NEED]->(:Need)-[:ON_ARTICLE]->(a) }
+  AND NOT EXISTS { MATCH (p)-[:HAS_NEED]->(m:Need)-[:ON_ARTICLE]->(a) WHERE $hidden IS NULL OR NOT m.id IN $hidden }
 RETURN n.id AS need, s.iso3 AS state, s.name AS state_name, s.un_group AS state_group,
        a.number AS article, a.title AS article_title, n.form AS form, n.priority AS priority,
        p.iso3 AS peer, p.name AS peer_name, p.un_group AS peer_group,
@@ -32,6 +34,6 @@ RETURN n.id AS need, s.iso3 AS state, s.name AS state_name, s.un_group AS state_
                  WITH DISTINCT w.id AS id RETURN id ORDER BY id } AS shared_networks,
        COLLECT { MATCH (p)<-[:NATIONAL_OF]-(e:Expert)-[:EXPERT_IN]->(a)
                  WITH DISTINCT e.id AS id RETURN id ORDER BY id } AS peer_experts,
-       COLLECT { MATCH (p)-[:HAS_NEED]->(:Need)-[:ON_ARTICLE]->(b:Article)<-[rb:REPORTED]-(s)
-                 WHERE rb.status = 'compliant'
+       COLLECT { MATCH (p)-[:HAS_NEED]->(m:Need)-[:ON_ARTICLE]->(b:Article)<-[rb:REPORTED]-(s)
+                 WHERE rb.status = 'compliant' AND ($hidden IS NULL OR NOT m.id IN $hidden)
                  WITH DISTINCT b.number AS number RETURN number ORDER BY number } AS reciprocal_articles

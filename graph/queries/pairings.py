@@ -21,6 +21,7 @@ score (it is an extra reason to pick a peer, shown next to it).
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -188,15 +189,19 @@ def pairings(
     )
     if needs is not None and not needs:
         return []
-    rows = store.answer(QUESTION, need=need, state=state, group=group, article=article, needs=needs)
+    # hidden=None: every need; a view of the store for one audience fills in what it hides
+    rows = store.answer(
+        QUESTION, need=need, state=state, group=group, article=article, needs=needs, hidden=None
+    )
     return finish(rows, limit_per_need)
 
 
 # -- the embedded twin of pairings.cypher ------------------------------------------------------------
 
 
-def _index(g: Any) -> dict[str, Any]:
-    """Facts the candidate search needs, read once per version of the data."""
+def _index(g: Any, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Facts the candidate search needs, read once per version of the data (and set of hidden needs:
+    those are left out, as if they did not exist)."""
     states: dict[str, dict[str, Any]] = {}
     articles: dict[int, dict[str, Any]] = {}
     needs: dict[str, dict[str, Any]] = {}
@@ -216,7 +221,8 @@ def _index(g: Any) -> dict[str, Any]:
     need_article: dict[str, list[int]] = defaultdict(list)
     for src, dst, kind, props in g.edges(keys=True, data=True):
         if kind == "HAS_NEED":
-            need_state[dst[1]] = src[1]
+            if dst[1] not in hidden:
+                need_state[dst[1]] = src[1]
         elif kind == "ON_ARTICLE":
             need_article[src[1]].append(dst[1])
         elif kind == "REPORTED":
@@ -284,9 +290,15 @@ def embedded(
     group: str | None = None,
     article: int | None = None,
     needs: list[str] | None = None,
+    hidden: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """The rows of ``pairings.cypher``, computed on the embedded store's networkx projection."""
-    ix = store.memo("pairings.index", _index)
+    if hidden:
+        gone = frozenset(hidden)
+        digest = hashlib.sha256("\n".join(sorted(gone)).encode()).hexdigest()[:16]
+        ix = store.memo(f"pairings.index.{digest}", lambda g: _index(g, gone))
+    else:
+        ix = store.memo("pairings.index", _index)
     states = ix["states"]
     # start from the smallest index that the filters allow; every filter is still checked below
     if need is not None:
