@@ -220,6 +220,8 @@ def test_aggregates_count_restricted_needs_for_everyone(client: Client) -> None:
     home = {a: client.get(a, "/").text for a in ("anonymous", "editor")}
     coverage = [re.search(r'id="coverage".*?</', text, re.DOTALL) for text in home.values()]
     assert all(coverage) and len({c.group(0) for c in coverage if c}) == 1
+    restricted_line = f"{len(seed_bundle().needs):,} needs in all, {len(all_restricted())} of them restricted"
+    assert all(restricted_line in text for text in home.values())
 
 
 @pytest.fixture(scope="module")

@@ -72,11 +72,11 @@ def count(answer: Any) -> int | None:
     return len(answer)
 
 
-def _needs(g: nx.MultiDiGraph, f: Filters) -> tuple[int, int]:
-    """(needs, States with needs) under the State, group and article filters."""
+def _needs(g: nx.MultiDiGraph, f: Filters) -> tuple[int, int, int]:
+    """(needs, States with needs, restricted needs) under the State, group and article filters."""
     from viz.filters import state_ok
 
-    needs = 0
+    needs = restricted = 0
     states = set()
     for u, v, k in g.edges(keys=True):
         if k != "HAS_NEED" or not state_ok(g, u[1], f):
@@ -86,8 +86,9 @@ def _needs(g: nx.MultiDiGraph, f: Filters) -> tuple[int, int]:
         ):
             continue
         needs += 1
+        restricted += g.nodes[v].get("visibility") == "restricted"
         states.add(u[1])
-    return needs, len(states)
+    return needs, len(states), restricted
 
 
 def _number(id: str, value: str, what: str, why: str) -> dict[str, str]:
@@ -115,7 +116,7 @@ def _languages(query: dict[str, Any], lang: str) -> list[tuple[str, str, str, bo
 def _home_page(store: Store, lang: str, link_lang: str | None, filters: dict[str, Any]) -> str:
     g = store.projection()
     f = checked(g, **filters)
-    needs, states_with_needs = _needs(g, f)
+    needs, states_with_needs, restricted = _needs(g, f)
     gaps = count(ask("gaps", store, f))
     overlaps = count(ask("overlaps", store, f))
     orphans = count(ask("orphans", store, f))
@@ -130,7 +131,12 @@ def _home_page(store: Store, lang: str, link_lang: str | None, filters: dict[str
             "states-with-needs",
             number(states_with_needs),
             _("States with needs"),
-            _("{count} needs in all").format(count=number(needs)),
+            _("{count} needs in all").format(count=number(needs))
+            if not restricted
+            # TRANSLATORS: restricted needs are counted in every number but listed only for some keys
+            else _(
+                "{count} needs in all, {restricted} of them restricted (counted here, listed only for keys that may see them)"
+            ).format(count=number(needs), restricted=number(restricted)),
         ),
         _number(
             "coverage",
