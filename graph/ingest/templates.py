@@ -23,14 +23,12 @@ deterministic (fixed workbook dates, fixed zip entries) for one store state.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from graph.ingest.columns import COLUMNS, Column
 from graph.ingest.read import LISTS_SHEET
-from graph.ingest.write import FIXED_DATETIME, deterministic_zip
+from graph.ingest.write import workbook_bytes
 from graph.schema import reference
 from graph.schema.models import LANGUAGE_LEVELS, TABLES, Bundle
 
@@ -234,7 +232,6 @@ def template_workbook(kind: str, store: Store | None = None) -> bytes:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
-    from openpyxl.writer.excel import ExcelWriter
 
     kind = kind.strip().lower()
     if kind not in KINDS:
@@ -305,16 +302,8 @@ def template_workbook(kind: str, store: Store | None = None) -> bytes:
             ws.add_data_validation(dv)
         ws.freeze_panes = "A2"
 
-    wb.properties.creator = "tacmap"
     wb.properties.title = f"tacmap {kind} template"
-    wb.properties.created = FIXED_DATETIME
-    wb.properties.modified = FIXED_DATETIME
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()  # not wb.save(): that stamps "modified" with the clock
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as archive:
-        parts = {info.filename: archive.read(info) for info in archive.infolist()}
-    return deterministic_zip(parts)
+    return workbook_bytes(wb)
 
 
 def file_name(kind: str) -> str:

@@ -19,6 +19,7 @@ import io
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from graph.ingest.columns import COLUMNS, file_name, format_cell
 from graph.schema.models import TABLES, Bundle
@@ -62,7 +63,6 @@ def xlsx_bytes(bundle: Bundle) -> bytes:
     """The bundle as a workbook, one sheet per table; dates as date cells, amounts and single
     article numbers as numbers, everything else as text cells (never formulas)."""
     from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
 
     ordered = bundle.sorted()
     wb = Workbook()
@@ -86,6 +86,14 @@ def xlsx_bytes(bundle: Bundle) -> bytes:
                 else:
                     _text_cell(cell, format_cell(value))
         ws.freeze_panes = "A2"
+    return workbook_bytes(wb)
+
+
+def workbook_bytes(wb: Any) -> bytes:
+    """An openpyxl workbook as .xlsx bytes that depend on its contents only: fixed creation and
+    modification times and a deterministic zip, so the same data gives the same file."""
+    from openpyxl.writer.excel import ExcelWriter
+
     wb.properties.creator = "tacmap"
     wb.properties.created = FIXED_DATETIME
     wb.properties.modified = FIXED_DATETIME
