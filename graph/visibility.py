@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from graph.errors import TacmapError
 from graph.schema.mapping import Changes, Edge, NodeRef
-from graph.schema.models import Bundle, Visibility
+from graph.schema.models import Visibility
 from graph.schema.reference import countries, suggest_iso3
 from graph.store.base import Store, StoreError
 
@@ -113,22 +113,12 @@ def redact_rows(rows: list[dict[str, Any]], hidden: Hidden) -> list[dict[str, An
     return [row for row in rows if row.get("need") not in hidden.needs]
 
 
-def redact_bundle(bundle: Bundle, hidden: Hidden) -> Bundle:
-    """An export without the hidden needs."""
-    if not hidden:
-        return bundle
-    return bundle.model_copy(update={"needs": [n for n in bundle.needs if n.id not in hidden.needs]})
-
-
-def _compute(key: tuple[str, ...], compute: Callable[[], T]) -> T:
-    return compute()
-
-
 class NeedView(Store):
     """A read-only store that shows ``inner`` as ``audience`` may see it.
 
-    ``remember(key, compute)`` lets a caller cache the filtered graph (the API keeps it per version
-    of the data); by default nothing is cached. Questions still run on the inner store (Cypher on
+    ``remember(key, compute)`` lets a caller cache the hidden set and the filtered graph (the API
+    keeps them per version of the data); by default the view keeps them for its own life, which is
+    one command or one request. Questions still run on the inner store (Cypher on
     Neo4j), and their rows are redacted here, so aggregates computed by the inner store are never
     what a view returns: ask aggregate questions of the inner store.
     """
@@ -137,12 +127,18 @@ class NeedView(Store):
         self,
         inner: Store,
         audience: Audience,
-        remember: Callable[[tuple[str, ...], Callable[[], Any]], Any] = _compute,
+        remember: Callable[[tuple[str, ...], Callable[[], Any]], Any] | None = None,
     ) -> None:
         self.inner = inner
         self.audience = audience
         self.name = inner.name
-        self._remember = remember
+        self._kept: dict[tuple[str, ...], Any] = {}
+        self._remember = remember or self._keep
+
+    def _keep(self, key: tuple[str, ...], compute: Callable[[], T]) -> T:
+        if key not in self._kept:
+            self._kept[key] = compute()
+        return self._kept[key]
 
     @property
     def hidden(self) -> Hidden:
