@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 import networkx as nx
 from pyvis.network import Network
 
+from bench.machine import cpu_model
 from graph.schema import mapping
 from graph.store import EmbeddedStore
 from seed.generate import generate
@@ -133,14 +134,7 @@ def fmt(seconds: float | None, cap: float) -> str:
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     try:
         browser = subprocess.run(
             ["/usr/bin/chromium", "--version"], check=False, capture_output=True, text=True, timeout=30

@@ -43,6 +43,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import cpu_model, memory_gib
 from graph.queries.fragmentation import darlings, fragmentation
 from graph.queries.gaps import gaps
 from graph.queries.matrix import matrix
@@ -251,27 +252,11 @@ def naive_times(data: Bundle, budget: float) -> dict[str, tuple[float, bool]]:
 
 
 def machine() -> dict[str, str]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        mem_kb = int(
-            next(
-                x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")
-            ).split()[1]
-        )
-        memory = f"{mem_kb / 1024 / 1024:.0f} GiB"
-    except (OSError, StopIteration, ValueError):
-        memory = "?"
+    gib = memory_gib()
     return {
-        "cpu": cpu,
+        "cpu": cpu_model(),
         "cores": str(os.cpu_count()),
-        "memory": memory,
+        "memory": f"{gib:.0f} GiB" if gib is not None else "?",
         "python": platform.python_version(),
         "os": platform.platform(),
     }

@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 import networkx as nx
 
+from bench.machine import cpu_model, memory_gib
 from graph.queries.experts import shortlist, shortlist_for
 from graph.queries.networks import broker_metrics, network_members
 from graph.queries.pairings import pairings
@@ -375,26 +376,10 @@ def run_neo4j(
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = ""
-    try:
-        kb = int(
-            next(
-                x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")
-            ).split()[1]
-        )
-        mem = f", {kb / 1024 / 1024:.1f} GiB RAM"
-    except (OSError, StopIteration):
-        pass
+    gib = memory_gib()
+    mem = f", {gib:.1f} GiB RAM" if gib is not None else ""
     return (
-        f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; "
+        f"{cpu_model()}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; "
         f"Python {platform.python_version()}, networkx {nx.__version__}"
     )
 
