@@ -105,24 +105,16 @@ class EmbeddedStore(Store):
 
     def _apply(self, db: sqlite3.Connection, changes: Changes) -> None:
         """Bulk statements; ``json_patch`` gives Cypher's ``SET n += props`` (a null removes)."""
-        db.executemany(
-            "DELETE FROM edges WHERE type = ? AND src_label = ? AND src_key = ?",
-            [
-                (kind, label, json.dumps(key))
-                for label, key in changes.replace
-                for direction, kind in OWNED[label]
-                if direction == "out"
-            ],
-        )
-        db.executemany(
-            "DELETE FROM edges WHERE type = ? AND dst_label = ? AND dst_key = ?",
-            [
-                (kind, label, json.dumps(key))
-                for label, key in changes.replace
-                for direction, kind in OWNED[label]
-                if direction == "in"
-            ],
-        )
+        for direction, end in (("out", "src"), ("in", "dst")):  # relationships the records own
+            db.executemany(
+                f"DELETE FROM edges WHERE type = ? AND {end}_label = ? AND {end}_key = ?",
+                [
+                    (kind, label, json.dumps(key))
+                    for label, key in changes.replace
+                    for owned, kind in OWNED[label]
+                    if owned == direction
+                ],
+            )
         db.executemany(
             "INSERT INTO nodes (label, key, props) VALUES (?, ?, ?) "
             "ON CONFLICT (label, key) DO UPDATE SET props = json_patch(props, ?)",
