@@ -18,8 +18,6 @@ import argparse
 import asyncio
 import os
 import platform
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +32,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from tests.processes import free_port, stop, wait_until_up
 
 AS_OF = "2009-09-01"  # "today" of the illustrative world
 ENDPOINTS = [
@@ -56,12 +56,6 @@ def tacmap() -> list[str]:
         "-c",
         "import api.commands.serve, api.commands.keys; from api.cli import main; main()",
     ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -89,24 +83,11 @@ def served(data_dir: Path, store: str, env: dict[str, str], workers: int = 1) ->
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/ready", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start: {(data_dir / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.3)
+        if not wait_until_up(proc, f"{base}/ready", 120):
+            raise RuntimeError(f"server did not start: {(data_dir / 'server.log').read_text()[-2000:]}")
         yield base
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, seconds=30)
         log.close()
 
 

@@ -6,26 +6,18 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.processes import free_port, stop, wait_until_up
 from tests.test_api_support import public_need_count
 
 STARTUP_S = 60
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -72,26 +64,13 @@ def server(tacmap: list[str], tmp_path: Path) -> Iterator[tuple[str, Path, subpr
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_S
-    while True:
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"tacmap serve did not start:\n{(tmp_path / 'server.log').read_text()}")
-        time.sleep(0.2)
+    if not wait_until_up(proc, f"{base}/health", STARTUP_S):
+        proc.kill()
+        pytest.fail(f"tacmap serve did not start:\n{(tmp_path / 'server.log').read_text()}")
     try:
         yield base, data_dir, proc
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         log.close()
 
 
@@ -151,26 +130,10 @@ def _demo(data_dir: Path, log: Path) -> tuple[subprocess.Popen[str], str]:
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"demo did not start:\n{log.read_text()}")
-        time.sleep(0.3)
-
-
-def _stop(proc: subprocess.Popen[str]) -> None:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
+    if not wait_until_up(proc, f"{base}/ready", 180):
         proc.kill()
-        proc.wait()
+        pytest.fail(f"demo did not start:\n{log.read_text()}")
+    return proc, base
 
 
 def test_demo_serves_the_seed_with_a_local_admin_key(tmp_path: Path) -> None:
@@ -192,7 +155,7 @@ def test_demo_serves_the_seed_with_a_local_admin_key(tmp_path: Path) -> None:
             admin = {"Authorization": f"Bearer {keys[0]}"}
             assert http.get("/audit", headers=admin).status_code == 200
     finally:
-        _stop(proc)
+        stop(proc)
 
     second_log = tmp_path / "demo2.log"
     proc, base = _demo(data_dir, second_log)  # again: nothing reloaded, no second key
@@ -200,4 +163,4 @@ def test_demo_serves_the_seed_with_a_local_admin_key(tmp_path: Path) -> None:
         printed = second_log.read_text()
         assert "tm_" not in printed and "already exists" in printed and "loaded" not in printed
     finally:
-        _stop(proc)
+        stop(proc)
