@@ -53,23 +53,34 @@ FormQ = Annotated[str | None, Query(description="Form of assistance.", examples=
 
 
 def answer(
-    services: Any, question: str, compute: Callable[..., Any], who: Principal | None = None, **params: Any
+    services: Any,
+    question: str,
+    compute: Callable[..., Any],
+    who: Principal | None = None,
+    lang: str = "en",
+    **params: Any,
 ) -> Any:
     """``compute(store, **params)``, cached per version of the data and parameters; the
     questions' LookupError (no such need) is 404 and ValueError (unusable parameter) is 400.
 
     Questions that list needs (gaps, pairings, shortlists of a need) pass ``who``: they are
     computed on the store as that caller may see it (restricted needs left out). Aggregates pass
-    no ``who``: restricted needs count in them for everyone."""
+    no ``who``: restricted needs count in them for everyone. Questions that name States pass
+    ``lang``: the rows with names in that language are cached too (one answer, one copy per
+    language), so a page in French costs what a page in English does."""
     cache = services.cache
     reader, audience = (cache.reader, "everything") if who is None else cache.view(who.audience)
     params = {k: v.value if isinstance(v, StrEnum) else v for k, v in params.items()}
+    key = (question, audience, *sorted(params.items()))
     try:
-        return cache.get((question, audience, *sorted(params.items())), lambda: compute(reader, **params))
+        rows = cache.get(key, lambda: compute(reader, **params))
     except LookupError as exc:
         raise NotFound(str(exc).strip("'\"")) from None
     except ValueError as exc:
         raise TacmapError(str(exc)) from None
+    if lang == "en":
+        return rows
+    return cache.get(("localized", lang, *key), lambda: localized(question, rows, lang))
 
 
 def page_of(cls: type) -> Any:
@@ -138,6 +149,7 @@ def gaps(
         "gaps",
         gaps_q.gaps,
         who,
+        language.code,
         as_of=as_of,
         state=state,
         article=article,
@@ -145,7 +157,7 @@ def gaps(
         form=form,
         need=need,
     )
-    return listing("gaps", localized("gaps", rows, language.code), page, fmt)
+    return listing("gaps", rows, page, fmt)
 
 
 Dimension = StrEnum("Dimension", {d: d for d in matrix_q.DIMENSIONS})  # type: ignore[misc]
@@ -218,8 +230,8 @@ def orphans(
 ) -> Any:
     """States with at least one need and no live project benefiting them on `as_of`, most
     high-priority needs first."""
-    rows = answer(services, "orphans", orphans_q.orphans, as_of=as_of, group=group)
-    return listing("orphans", localized("orphans", rows, language.code), page, fmt)
+    rows = answer(services, "orphans", orphans_q.orphans, lang=language.code, as_of=as_of, group=group)
+    return listing("orphans", rows, page, fmt)
 
 
 @router.get(
@@ -253,18 +265,27 @@ def fragmentation(
     if darlings is not None:
         if state is not None or by_chapter:
             raise invalid("darlings", "`darlings` cannot be combined with `state` or `by_chapter`")
-        rows = answer(services, "darlings", fragmentation_q.darlings, k=darlings, as_of=as_of, group=group)
+        rows = answer(
+            services,
+            "darlings",
+            fragmentation_q.darlings,
+            lang=language.code,
+            k=darlings,
+            as_of=as_of,
+            group=group,
+        )
     else:
         rows = answer(
             services,
             "fragmentation",
             fragmentation_q.fragmentation,
+            lang=language.code,
             as_of=as_of,
             state=state,
             group=group,
             by_chapter=by_chapter,
         )
-    return listing("fragmentation", localized("fragmentation", rows, language.code), page, fmt)
+    return listing("fragmentation", rows, page, fmt)
 
 
 @router.get(
@@ -296,6 +317,7 @@ def pairings(
         "pairings",
         pairings_q.pairings,
         who,
+        language.code,
         need=need,
         state=state,
         group=group,
@@ -304,7 +326,7 @@ def pairings(
         gaps_only=gaps_only,
         as_of=as_of,
     )
-    return listing("pairings", localized("pairings", rows, language.code), page, fmt)
+    return listing("pairings", rows, page, fmt)
 
 
 @router.get(
