@@ -115,7 +115,7 @@ def test_round_trip(store: Store, fresh, sample: Bundle, tmp_path: Path, fmt: st
     if fmt == "xlsx":
         values = xlsx_values(again)
         assert values == xlsx_values(written)
-        assert values["providers"][0] == ("id", "name", "kind", "country")
+        assert values["providers"][0] == ("id", "name", "kind", "country", "aliases")
         assert list(values) == list(TABLES)
 
 
@@ -125,16 +125,16 @@ def test_exports_are_deterministic(sample: Bundle, tmp_path: Path) -> None:
         two = write_bundle(sample.model_copy(deep=True), target(tmp_path / "b", fmt), fmt)
         assert files_of(one, fmt) == files_of(two, fmt), fmt
     csv = (tmp_path / "a" / "export" / "providers.csv").read_bytes()
-    assert csv.startswith(b"\xef\xbb\xbfid,name,kind,country\r\ngiz,")
+    assert csv.startswith(b"\xef\xbb\xbfid,name,kind,country,aliases\r\ngiz,")
     assert (tmp_path / "a" / "export" / "states.csv").read_text(encoding="utf-8-sig").splitlines()[1] == (
         "KEN,2003-12-09,2021-06-30"
     )
     projects = (tmp_path / "a" / "export" / "projects.csv").read_text(encoding="utf-8-sig")
     assert (
-        "p1,Asset recovery in East Africa,giz;undp,unodc,KEN;UGA,51;54;57,capacity_building;legal_advice,"
+        "p1,Asset recovery in East Africa,giz;undp,unodc,KEN;UGA,,,51;54;57,capacity_building;legal_advice,"
         in projects
     )
-    assert "1250000.5,ongoing,earn" in projects and ",0,planned,globe" in projects
+    assert "1250000.5,,,ongoing,earn" in projects and ",0,,,planned,globe" in projects
 
 
 def test_xlsx_export_never_writes_a_formula(sample: Bundle, tmp_path: Path) -> None:

@@ -234,7 +234,7 @@ def test_required_values(tmp_path: Path) -> None:
             2,
             "beneficiaries",
             None,
-            "beneficiaries is required: list at least one ISO3 country code",
+            "list at least one ISO3 country code in beneficiaries, or a region in regions",
         ),
         ("projects.csv", 2, "articles", None, "articles is required: list at least one article (1–71)"),
         (
@@ -319,7 +319,7 @@ def test_unknown_file_unknown_and_missing_columns(tmp_path: Path) -> None:
             1,
             "website",
             "website",
-            "unknown column 'website': providers.csv has the columns id, name, kind, country",
+            "unknown column 'website': providers.csv has the columns id, name, kind, country, aliases",
         ),
         ("providers.csv", 1, "kind", None, "the required column 'kind' is missing"),
     ]
@@ -817,8 +817,52 @@ def test_a_blank_first_line_is_not_a_header(tmp_path: Path) -> None:
             1,
             None,
             None,
-            "the first row must be the header naming the columns: id, name, kind, country",
+            "the first row must be the header naming the columns: id, name, kind, country, aliases",
         )
     ]
     (path / "providers.csv").write_text("id,name,kind\n")
     assert read_bundle(path) == Bundle()
+
+
+# -- regions, shares and provenance (the columns real IATI data needs) -----------------------------
+
+EVIDENCE_HEADER = (
+    "id,title,funders,beneficiaries,shares,regions,articles,start,end,budget_usd,budget_source,"
+    "sector_share,status,sources,selected_by\n"
+)
+
+
+def test_a_regional_programme_needs_no_beneficiary_and_keeps_its_evidence(tmp_path: Path) -> None:
+    row = (
+        "r1,Sahel integrity,giz,,,dac-289;m49-014,5,2020-01-01,2021-12-31,300000,"
+        '"IATI budget, 2 period(s): EUR 250,000.00",20,ongoing,GB-1-1-101,DAC 15113\n'
+    )
+    [p] = read_bundle(projects(tmp_path, row, header=EVIDENCE_HEADER)).projects
+    assert p.beneficiaries == [] and p.regions == ["dac-289", "m49-014"]
+    assert p.sector_share == 20 and p.sources == ["GB-1-1-101"] and p.selected_by == ["DAC 15113"]
+    assert p.budget_source == "IATI budget, 2 period(s): EUR 250,000.00"
+
+
+def test_shares_regions_and_sector_share_are_checked(tmp_path: Path) -> None:
+    rows = [
+        "s1,A,giz,KEN;UGA,KEN:60;UGA:50,,5,2020-01-01,2021-12-31,,,,ongoing,,\n",  # over 100
+        "s2,B,giz,KEN,TZA:40,,5,2020-01-01,2021-12-31,,,,ongoing,,\n",  # not a beneficiary
+        "s3,C,giz,KEN,KEN60,dac-28,5,2020-01-01,2021-12-31,,,150,ongoing,,\n",  # bad share, region, percent
+        "s4,D,giz,,,,5,2020-01-01,2021-12-31,,,,ongoing,,\n",  # neither State nor region
+    ]
+    found = problems_of(projects(tmp_path, *rows, header=EVIDENCE_HEADER))
+    assert [(row, column) for _, row, column, _, _ in found] == [
+        (2, "shares"),
+        (3, "shares"),
+        (4, "shares"),
+        (4, "regions"),
+        (4, "sector_share"),
+        (5, "beneficiaries"),
+    ]
+    messages = [m for *_, m in found]
+    assert "the shares add up to 110 %, over 100" in messages[0]
+    assert "a share for TZA, which is not among the beneficiaries" in messages[1]
+    assert "write ISO3:percent, e.g. KEN:60" in messages[2]
+    assert "unknown region 'dac-28'" in messages[3] and "did you mean dac-289" in messages[3]
+    assert "'150' is not a percentage" in messages[4]
+    assert "or a region in regions" in messages[5]

@@ -250,3 +250,22 @@ def test_random_worlds_match_the_cell_by_cell_reference(store):
         assert t.attrs["totals"]["covered"] == len(data.needs) - len(ref_gaps(data, as_of))
 
     check()
+
+
+def test_regional_and_global_programmes_count_at_their_level(store):
+    """A programme for DAC 289 (South of Sahara, regional) with no State is regional; one for DAC 998
+    (developing countries, unspecified) is global, even with a State named; neither reaches a need."""
+    world(
+        store,
+        projects=[
+            P("R", states=[], regions=["dac-289"], articles=[5], budget=300.0),
+            P("W", states=["KEN"], regions=["dac-998"], articles=[5], budget=50.0),
+            P("B", states=["KEN"], articles=[5], budget=10.0),
+        ],
+        needs=[need("n1", "KEN", 5, "legal_advice")],
+    )
+    table = cells(matrix(store, rows="article", cols="level", as_of=AS_OF))
+    assert table[(5, "regional")]["projects"] == 1 and table[(5, "regional")]["budget_usd"] == 300.0
+    assert table[(5, "regional")]["needs"] == 0  # it names no State: it reaches no need
+    assert table[(5, "global")]["projects"] == 1 and table[(5, "global")]["needs"] == 1
+    assert table[(5, "bilateral")]["projects"] == 1

@@ -9,6 +9,7 @@ import pytest
 from graph.schema import reference
 from graph.schema.mapping import Changes, Edge, Node, to_changes
 from graph.schema.models import Bundle, Expert, Implementation, Need, Network, Project, Provider, StateInfo
+from graph.schema.regions import regions
 from graph.store import Store, StoreError
 
 
@@ -74,7 +75,15 @@ def test_reference_nodes_are_loaded(store: Store) -> None:
     assert ken["name_fr"] == "Kenya"
     assert nodes[("Article", 46)]["title"] == "Mutual legal assistance"
     assert nodes[("State", "GBR")]["dac_member"] is True
-    assert store.counts()["nodes"] == {"Article": 71, "State": len(reference.countries())}
+    region = nodes[("Region", "dac-289")]
+    assert region["name"] == "South of Sahara, regional" and region["scope"] == "regional"
+    assert "KEN" in region["members"] and "FRA" not in region["members"]
+    assert nodes[("Region", "dac-998")]["scope"] == "global"
+    assert store.counts()["nodes"] == {
+        "Article": 71,
+        "Region": len(regions()),
+        "State": len(reference.countries()),
+    }
 
 
 def test_bundle_round_trips_through_the_store(store: Store) -> None:
@@ -120,7 +129,7 @@ def test_projection_holds_every_node_and_relationship(store: Store) -> None:
     assert g.nodes[("Project", "p1")]["title"] == "MLA support"
     assert g.has_edge(("Provider", "dfid"), ("Project", "p1"), key="FUNDS")
     assert g.edges[("Project", "p1"), ("Article", 46), "ADDRESSES"]["forms"] == ["legal_advice"]
-    assert g.number_of_nodes() == 71 + len(reference.countries()) + 7
+    assert g.number_of_nodes() == 71 + len(reference.countries()) + len(regions()) + 7
 
 
 def test_clear_keeps_reference_data_only(store: Store) -> None:

@@ -55,9 +55,11 @@ def project(
     network: str | None = None,
     implementer: str | None = None,
     title: str | None = None,
+    regions: Sequence[str] = (),
 ) -> Project:
     """A project record from keyword specs (defaults: funder P1, Kenya, article 5, calendar 2024)."""
     return Project(
+        regions=sorted(set(regions)),
         id=id,
         title=title or f"Project {id}",
         funders=sorted(set(funders)),
@@ -348,10 +350,15 @@ def ref_fragmentation(
 
 
 def project_level(p: Project) -> str:
+    from graph.schema.regions import regions
+
     groups = {group_of(s) for s in p.beneficiaries}
-    if len(p.beneficiaries) == 1:
+    scopes = {regions()[r].scope for r in p.regions}
+    if "global" in scopes:
+        return "global"
+    if len(p.beneficiaries) == 1 and not scopes:
         return "bilateral"
-    if p.network or (len(p.beneficiaries) > 1 and len(groups) == 1 and None not in groups):
+    if scopes or p.network or (len(p.beneficiaries) > 1 and len(groups) == 1 and None not in groups):
         return "regional"
     return "global"
 

@@ -150,10 +150,16 @@ class StateDetail(StateOut):
             "providers": [],
             "networks": [],
             "implementation": [],
+            "regional_programmes": [],
         }
     )
     needs: list[NeedOut] = Field(default_factory=list, description="Its needs.")
     projects: list[ProjectOut] = Field(default_factory=list, description="Projects that benefit it.")
+    regional_programmes: list[ProjectOut] = Field(
+        default_factory=list,
+        description="Regional and global programmes that include it: projects reaching a region it is a "
+        "member of (reference data), without naming it as a beneficiary.",
+    )
     providers: list[ProviderOut] = Field(
         default_factory=list, description="Providers funding or implementing its projects, or based in it."
     )

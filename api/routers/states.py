@@ -18,6 +18,7 @@ from api.routers.common import Format, FormatDep, Paged, download_responses, exa
 from api.routers.schemas import ImplementationOut, StateDetail, StateOut
 from api.routers.snapshot import SnapshotDep
 from graph.schema.reference import countries, region_name, state_name
+from graph.schema.regions import regions
 from viz.i18n import group_name, use
 
 router = APIRouter(prefix="/states", tags=["states"], responses=error_responses(401, 403))
@@ -102,6 +103,8 @@ def get_state(
     if state is None:
         raise NotFound(f"no State with code {iso3!r}: use an ISO3 code such as KEN (see GET /states)")
     projects = [p for p in snap.projects if code in p.beneficiaries]
+    including = {r.id for r in regions().values() if code in r.members}
+    regional = [p for p in snap.projects if code not in p.beneficiaries and including.intersection(p.regions)]
     provider_ids = {f for p in projects for f in p.funders} | {
         p.implementer for p in projects if p.implementer
     }
@@ -110,6 +113,7 @@ def get_state(
         **localized(state, language.code).model_dump(),
         needs=[n for n in snap.needs_shown(services.cache.hidden(who.audience)) if n.state == code],
         projects=projects,
+        regional_programmes=regional,
         providers=[snap.provider_index[i] for i in sorted(provider_ids) if i in snap.provider_index],
         networks=[n for n in snap.networks if code in n.members],
         implementation=[

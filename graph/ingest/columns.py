@@ -20,6 +20,7 @@ from graph.schema.models import (
 # Cell kinds: id (identifier), text, enum (one of ``choices``), iso3 (country code),
 # article (1-71), form (assistance form code), provider / network (id of one in the bundle
 # or the store), date (YYYY-MM-DD), number (non-negative), language (ISO 639-1), email,
+# share (``ISO3:percent``), region (id of a Region reference node), percent (0 < x <= 100),
 # integer (a whole number, zero or more), language_level (``code:level``, e.g. ``fr:C1``, level
 # one of LANGUAGE_LEVELS), yesno (yes / no; also true / false, y / n, 1 / 0).
 
@@ -66,6 +67,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             hint="choose one of " + ", ".join(_choices(ProviderKind)),
         ),
         Column("country", "iso3"),
+        Column("aliases", "text", many=True),
     ),
     "networks": (
         Column("id", "id", required=True),
@@ -92,12 +94,16 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("title", "text", required=True),
         Column("funders", "provider", required=True, many=True, hint="list at least one provider id"),
         Column("implementer", "provider"),
-        Column("beneficiaries", "iso3", required=True, many=True, hint="list at least one ISO3 country code"),
+        Column("beneficiaries", "iso3", many=True),
+        Column("shares", "share", many=True),
+        Column("regions", "region", many=True),
         Column("articles", "article", required=True, many=True, hint="list at least one article (1–71)"),
         Column("forms", "form", many=True),
         Column("start", "date", required=True, hint="give a date as YYYY-MM-DD"),
         Column("end", "date", required=True, hint="give a date as YYYY-MM-DD"),
         Column("budget_usd", "number"),
+        Column("budget_source", "text"),
+        Column("sector_share", "percent"),
         Column(
             "status",
             "enum",
@@ -106,6 +112,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             hint="choose one of " + ", ".join(_choices(ProjectStatus)),
         ),
         Column("network", "network"),
+        Column("sources", "text", many=True),
+        Column("selected_by", "text", many=True),
     ),
     "experts": (
         Column("id", "id", required=True),
@@ -159,6 +167,8 @@ def format_cell(value: object) -> str:
         return "yes" if value else "no"
     if isinstance(value, list):
         return ";".join(format_cell(v) for v in value)
+    if isinstance(value, dict):  # shares: ISO3:percent
+        return ";".join(f"{k}:{format_cell(v)}" for k, v in sorted(value.items()))
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if hasattr(value, "isoformat"):

@@ -78,6 +78,13 @@ EXAMPLES_BY_NAME: dict[str, str] = {
     "end": "2010-12-31",
     "budget_usd": "250000",
     "network": "arinsa",
+    "shares": "KEN:60;UGA:40",
+    "regions": "dac-289",
+    "sector_share": "20",
+    "budget_source": "IATI budget, 3 period(s): EUR 2,400,000.00, converted at ECB rates of the value dates",
+    "sources": "GB-GOV-1-300456-101",
+    "selected_by": "DAC 15113",
+    "aliases": "41114;United Nations Development Programme",
     "languages": "en;fr;sw",
     "gender": "female",
     "email": "jane.doe@example.org",
@@ -105,6 +112,10 @@ FORMATS: dict[str, str] = {
     "language_level": "a language code and a level, code:level, the level one of "
     + ", ".join(LANGUAGE_LEVELS),
     "yesno": "yes or no",
+    "share": "a beneficiary's share, ISO3:percent (e.g. KEN:60); empty: shared evenly",
+    "region": "a region id: dac-<code> (OECD DAC region, e.g. dac-298 Africa, regional) or m49-<code> "
+    "(UN M49 area, e.g. m49-014 Eastern Africa); a project needs a beneficiary or a region",
+    "percent": "a percentage above 0 and at most 100",
 }
 
 # The CV template speaks to the expert (or the State recommending them).

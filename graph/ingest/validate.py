@@ -164,6 +164,30 @@ def parse_item(column: Column, cell: Any, ctx: Context) -> Any:
                 + _hint(text, reference.suggest(text, known), f": add it to {listed_in} or import it first")
             ),
         )
+    if kind == "region":
+        from graph.schema.regions import regions
+
+        if text.lower() in regions():
+            return text.lower()
+        raise Invalid(
+            text,
+            lambda: (
+                f"unknown region '{text}'"
+                + _hint(
+                    text,
+                    reference.suggest(text.lower(), list(regions())),
+                    ": use dac-<code> (OECD DAC region, e.g. dac-298 Africa, regional) or m49-<code> (UN M49 area, e.g. m49-014)",
+                )
+            ),
+        )
+    if kind == "share":
+        code, sep, amount = (part.strip() for part in text.partition(":"))
+        if not sep:
+            raise Invalid(text, f"'{text}' is not a share: write ISO3:percent, e.g. KEN:60")
+        iso3 = parse_item(_ISO3, code, ctx)
+        return (iso3, _percent(amount, amount))
+    if kind == "percent":
+        return _percent(cell, text)
     if kind == "date":
         return _date(cell, text)
     if kind == "number":
@@ -201,6 +225,46 @@ def parse_item(column: Column, cell: Any, ctx: Context) -> Any:
     raise AssertionError(f"unknown column kind {kind!r}")
 
 
+def _percent(cell: Any, text: str) -> float:
+    value = _number(cell, text)
+    if not 0 < value <= 100:
+        raise Invalid(text, f"'{text}' is not a percentage: give a number above 0 and at most 100")
+    return value
+
+
+def project_problems(values: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Checks across a project's cells: (column, value shown, message) for each problem."""
+    out = []
+    beneficiaries, regions = values.get("beneficiaries") or [], values.get("regions") or []
+    if beneficiaries is REPORTED or regions is REPORTED:
+        return out
+    if not beneficiaries and not regions:
+        out.append(
+            (
+                "beneficiaries",
+                "",
+                "list at least one ISO3 country code in beneficiaries, or a region in regions",
+            )
+        )
+    shares = values.get("shares") or {}
+    if shares is REPORTED:
+        return out
+    pairs = list(shares.items()) if isinstance(shares, dict) else list(shares)
+    for iso3, _ in pairs:
+        if iso3 not in beneficiaries:
+            out.append(
+                (
+                    "shares",
+                    iso3,
+                    f"a share for {iso3}, which is not among the beneficiaries: add it there or drop the share",
+                )
+            )
+    total = sum(p for _, p in pairs)
+    if total > 100.5:
+        out.append(("shares", f"{total:g}", f"the shares add up to {total:g} %, over 100"))
+    return out
+
+
 def _integer(cell: Any, text: str) -> int:
     number: int | None = None
     if isinstance(cell, int) and not isinstance(cell, bool):
@@ -235,6 +299,7 @@ def _language_level(text: str, ctx: Context) -> str:
 
 
 _LANGUAGE = Column("language", "language")
+_ISO3 = Column("country", "iso3")
 
 
 def _article(cell: Any, text: str) -> int:
@@ -427,6 +492,7 @@ class TableCheck:
                 )
             values: dict[str, Any] = {}
             bad = False
+            bad_columns: set[str] = set()
             for column, position in columns:
                 cell = cells[position] if position is not None and position < len(cells) else None
                 if cell is REPORTED:
@@ -440,7 +506,8 @@ class TableCheck:
                 for shown, message in problems:
                     self.add(row, column.name, shown, message)
                     bad = True
-            bad |= self._cross_checks(row, values)
+                    bad_columns.add(column.name)
+            bad |= self._cross_checks(row, values, bad_columns)
             key = tuple(values.get(c) for c in key_columns(self.raw.table))
             if all(k is not None and k is not REPORTED for k in key):
                 keys[key].append(row)
@@ -451,12 +518,16 @@ class TableCheck:
                     self.add(row, None, None, f"invalid row: {exc.errors()[0]['msg']}")
         self._duplicates(keys)
 
-    def _cross_checks(self, row: int | None, values: dict[str, Any]) -> bool:
-        """Checks across the cells of one row; whether a problem was found."""
+    def _cross_checks(self, row: int | None, values: dict[str, Any], bad_columns: set[str]) -> bool:
+        """Checks across the cells of one row (not of cells already reported); whether a problem was found."""
         message = order_problem(values.get("start"), values.get("end"))
         if message:
             self.add(row, "end", values["end"].isoformat(), message)
-        return bool(message)
+        found = project_problems(values) if self.raw.table == "projects" else []
+        found = [f for f in found if not bad_columns & {"beneficiaries", "regions", "shares"}]
+        for column, shown, text in found:
+            self.add(row, column, shown, text)
+        return bool(message) or bool(found)
 
     def _duplicates(self, keys: dict[tuple[Any, ...], list[int]]) -> None:
         columns = key_columns(self.raw.table)
@@ -561,11 +632,20 @@ _RECORD_CHECKS = {
     "network": lambda v, ctx: v in ctx.known["network"],
     "language": lambda v, ctx: v in language_codes(),
     "number": lambda v, ctx: math.isfinite(v) and v >= 0,
+    "percent": lambda v, ctx: 0 < v <= 100,
+    "share": lambda v, ctx: v[0] in reference.countries() and 0 < v[1] <= 100,
+    "region": lambda v, ctx: v in _region_ids(),
     "integer": lambda v, ctx: v >= 0,
     "language_level": lambda v, ctx: (
         v.partition(":")[0] in language_codes() and v.partition(":")[2] in LANGUAGE_LEVELS
     ),
 }
+
+
+def _region_ids() -> dict[str, Any]:
+    from graph.schema.regions import regions
+
+    return regions()
 
 
 def check_records(bundle: Bundle, existing: Bundle | None = None) -> Bundle:
@@ -593,6 +673,8 @@ def check_records(bundle: Bundle, existing: Bundle | None = None) -> Bundle:
             updates: dict[str, Any] = {}
             for column in checked:
                 value = getattr(record, column.name)
+                if isinstance(value, dict):
+                    value = sorted(value.items())
                 items = value if column.many else ([] if value is None else [value])
                 normalised = []
                 for item in items:
@@ -605,10 +687,13 @@ def check_records(bundle: Bundle, existing: Bundle | None = None) -> Bundle:
                         problems.add(label, None, column.name, bad.value, bad.message)
                 new = sorted(set(normalised)) if column.many else (normalised[0] if normalised else None)
                 if new != value and (column.many or normalised):
-                    updates[column.name] = new
+                    updates[column.name] = dict(new) if column.kind == "share" else new
             message = order_problem(getattr(record, "start", None), getattr(record, "end", None))
             if message:
                 problems.add(label, None, "end", record.end.isoformat(), message)  # type: ignore[attr-defined]
+            if table == "projects":
+                for column_name, shown, text in project_problems(dict(record)):
+                    problems.add(label, None, column_name, shown, text)
             fixed_record = record.model_copy(update=updates) if updates else record
             counts[tuple(getattr(fixed_record, c) for c in key_columns(table))] += 1
             fixed.append(fixed_record)

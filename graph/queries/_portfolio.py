@@ -34,12 +34,21 @@ def as_of_iso(as_of: date | str | None) -> str:
     return iso(as_of) or date.today().isoformat()
 
 
-def level(beneficiaries: int, groups: list[str] | tuple[str, ...], network: bool) -> str:
-    """bilateral (one beneficiary), regional (several in one UN regional group, or through a
-    network), otherwise global (including a project that names no beneficiary)."""
-    if beneficiaries == 1:
+def level(
+    beneficiaries: int,
+    groups: list[str] | tuple[str, ...],
+    network: bool,
+    regional: bool = False,
+    worldwide: bool = False,
+) -> str:
+    """global when it reaches a region of global scope (DAC 998); bilateral (one beneficiary and
+    no region); regional (it reaches a regional Region, runs through a network, or has several
+    beneficiaries in one UN regional group); otherwise global (including no beneficiary)."""
+    if worldwide:
+        return "global"
+    if beneficiaries == 1 and not regional:
         return "bilateral"
-    if network or (beneficiaries > 1 and len(set(groups)) == 1 and NO_GROUP not in groups):
+    if regional or network or (beneficiaries > 1 and len(set(groups)) == 1 and NO_GROUP not in groups):
         return "regional"
     return "global"
 
@@ -63,6 +72,8 @@ class ProjectFacts:
     network: bool
     chapters: tuple[str, ...]  # distinct chapters of its articles, sorted
     groups: tuple[str, ...]  # distinct primary UN groups of its beneficiaries (NO_GROUP for none), sorted
+    regional: bool = False  # reaches a Region of regional scope
+    worldwide: bool = False  # reaches a Region of global scope
 
     @property
     def live(self) -> bool:
@@ -70,7 +81,7 @@ class ProjectFacts:
 
     @property
     def level(self) -> str:
-        return level(len(self.states), self.groups, self.network)
+        return level(len(self.states), self.groups, self.network, self.regional, self.worldwide)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +133,10 @@ def _build(graph: Any) -> Portfolio:
         pid = node[1]
         funders = sorted(src[1] for src, kinds in pred[node].items() if "FUNDS" in kinds)
         states, forms_by_article = [], {}
-        implementer, network = None, False
+        implementer, network, scopes = None, False, set()
         for dst, kinds in succ[node].items():
+            if "REACHES" in kinds:
+                scopes.add(graph.nodes[dst].get("scope"))
             if "BENEFITS" in kinds:
                 states.append(dst[1])
             if "ADDRESSES" in kinds:
@@ -153,6 +166,8 @@ def _build(graph: Any) -> Portfolio:
             network=network,
             chapters=tuple(sorted({out.articles[a]["chapter"] for a in arts})),
             groups=tuple(sorted({out.states[s].get("un_group") or NO_GROUP for s in states})),
+            regional="regional" in scopes,
+            worldwide="global" in scopes,
         )
     for node, props in need_nodes:
         state = next((src[1] for src, kinds in pred[node].items() if "HAS_NEED" in kinds), None)

@@ -19,6 +19,8 @@
 //   budget_usd    project: its budget (null when unknown)
 //   beneficiaries project: number of beneficiary States
 //   network       project: true when it runs through a network
+//   regional      project: true when it reaches a Region of scope 'regional' (a regional programme)
+//   worldwide     project: true when it reaches a Region of scope 'global' (DAC 998, M49 001)
 MATCH (s:State)-[:HAS_NEED]->(n:Need)-[:ON_ARTICLE]->(a:Article)
 WITH s, a, n.form AS form, count(n) AS needs
 // the supply on one (State, article) is looked up once for all its forms
@@ -32,7 +34,7 @@ RETURN 'needs' AS kind, w.needs AS needs, null AS id, [a.number] AS articles, [a
        [coalesce(s.un_group, 'none')] AS groups, [w.form] AS forms,
        [x IN supply | x.id] AS reached,
        [x IN supply WHERE size(x.forms) = 0 OR w.form IN x.forms | x.id] AS covered,
-       null AS budget_usd, null AS beneficiaries, null AS network
+       null AS budget_usd, null AS beneficiaries, null AS network, null AS regional, null AS worldwide
 UNION ALL
 MATCH (p:Project)
 WHERE p.status <> 'cancelled' AND p.end >= $as_of
@@ -47,4 +49,6 @@ WITH p, groups, beneficiaries,
      head(collect(coalesce(r.forms, []))) AS forms
 RETURN 'project' AS kind, null AS needs, p.id AS id, articles, chapters, groups, coalesce(forms, []) AS forms,
        null AS reached, null AS covered, p.budget_usd AS budget_usd, beneficiaries,
-       EXISTS { MATCH (p)-[:THROUGH]->(:Network) } AS network
+       EXISTS { MATCH (p)-[:THROUGH]->(:Network) } AS network,
+       EXISTS { MATCH (p)-[:REACHES]->(:Region {scope: 'regional'}) } AS regional,
+       EXISTS { MATCH (p)-[:REACHES]->(:Region {scope: 'global'}) } AS worldwide

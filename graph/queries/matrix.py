@@ -15,8 +15,9 @@ How things count (documented in the README):
   supply's total budget; the project column does not sum to the number of projects (a project with
   two articles is in two article cells): ``df.attrs["totals"]`` has the distinct counts;
 - a project listing no forms sits in the form value ``unspecified`` (it covers any form);
-- level (of a project): bilateral (one beneficiary), regional (several in one UN regional group, or
-  through a network), global otherwise. A need has no level of its own: in a level cell L, ``needs``
+- level (of a project): global when it reaches a Region of global scope; bilateral (one
+  beneficiary, no region), regional (it reaches a regional Region, several beneficiaries in one UN
+  regional group, or through a network), global otherwise. A need has no level of its own: in a level cell L, ``needs``
   counts the needs that some supply project of level L reaches (same State and article, any form)
   and ``covered`` those that a level-L project covers; a need no supply project reaches is in the
   level ``none``. A need reached at two levels counts in both.
@@ -95,7 +96,13 @@ def matrix(
 
 
 def _level_of(row: dict[str, Any]) -> str:
-    return level(row["beneficiaries"], row["groups"], bool(row["network"]))
+    return level(
+        row["beneficiaries"],
+        row["groups"],
+        bool(row["network"]),
+        bool(row["regional"]),
+        bool(row["worldwide"]),
+    )
 
 
 def build(raw: list[dict[str, Any]], rows: str, cols: str, as_of: str) -> pd.DataFrame:
@@ -295,6 +302,8 @@ def embedded(store: Store, *, as_of: str) -> list[dict[str, Any]]:
                         "budget_usd": None,
                         "beneficiaries": None,
                         "network": None,
+                        "regional": None,
+                        "worldwide": None,
                     }
                 )
     for p in live_from(index, as_of):
@@ -312,6 +321,8 @@ def embedded(store: Store, *, as_of: str) -> list[dict[str, Any]]:
                 "budget_usd": p.budget,
                 "beneficiaries": len(p.states),
                 "network": p.network,
+                "regional": p.regional,
+                "worldwide": p.worldwide,
             }
         )
     return rows

@@ -37,6 +37,7 @@ KEYS: dict[str, str] = {
     "Need": "id",
     "Project": "id",
     "Expert": "id",
+    "Region": "id",
 }
 
 # label -> (direction, relationship type) pairs owned by a record of that label
@@ -48,6 +49,7 @@ OWNED: dict[str, tuple[tuple[str, str], ...]] = {
         ("in", "FUNDS"),
         ("out", "IMPLEMENTED_BY"),
         ("out", "BENEFITS"),
+        ("out", "REACHES"),
         ("out", "ADDRESSES"),
         ("out", "THROUGH"),
     ),
@@ -61,6 +63,7 @@ RELATIONSHIPS: tuple[tuple[str, str, str], ...] = (
     ("Provider", "FUNDS", "Project"),
     ("Project", "IMPLEMENTED_BY", "Provider"),
     ("Project", "BENEFITS", "State"),
+    ("Project", "REACHES", "Region"),
     ("Project", "ADDRESSES", "Article"),
     ("Project", "THROUGH", "Network"),
     ("Expert", "NATIONAL_OF", "State"),
@@ -129,7 +132,7 @@ def to_changes(bundle: Bundle, stamp: dict[str, Any] | None = None) -> Changes:
     for s in bundle.states:
         out.nodes.append(Node("State", s.iso3, {f: _iso(getattr(s, f)) for f in STATE_INFO_FIELDS} | stamp))
     for p in bundle.providers:
-        node("Provider", p.id, name=p.name, kind=p.kind)
+        node("Provider", p.id, name=p.name, kind=p.kind, aliases=list(p.aliases))
         if p.country:
             edge("BASED_IN", ("Provider", p.id), ("State", p.country))
     for n in bundle.networks:
@@ -156,14 +159,23 @@ def to_changes(bundle: Bundle, stamp: dict[str, Any] | None = None) -> Changes:
             start=p.start.isoformat(),
             end=p.end.isoformat(),
             budget_usd=p.budget_usd,
+            budget_source=p.budget_source,
+            sector_share=p.sector_share,
             status=p.status,
+            sources=list(p.sources),
+            selected_by=list(p.selected_by),
         )
         for funder in p.funders:
             edge("FUNDS", ("Provider", funder), ("Project", p.id))
         if p.implementer:
             edge("IMPLEMENTED_BY", ("Project", p.id), ("Provider", p.implementer))
         for iso3 in p.beneficiaries:
-            edge("BENEFITS", ("Project", p.id), ("State", iso3))
+            share = p.shares.get(iso3)
+            edge(
+                "BENEFITS", ("Project", p.id), ("State", iso3), **({} if share is None else {"share": share})
+            )
+        for region in p.regions:
+            edge("REACHES", ("Project", p.id), ("Region", region))
         for article in p.articles:
             edge("ADDRESSES", ("Project", p.id), ("Article", article), forms=list(p.forms))
         if p.network:
@@ -227,6 +239,7 @@ def to_bundle(nodes: dict[NodeRef, dict[str, Any]], edges: list[Edge]) -> Bundle
                     name=props["name"],
                     kind=props["kind"],
                     country=first(targets(ref, "BASED_IN")),
+                    aliases=list(props.get("aliases") or []),
                 )
             )
         elif label == "Network":
@@ -253,13 +266,23 @@ def to_bundle(nodes: dict[NodeRef, dict[str, Any]], edges: list[Edge]) -> Bundle
                     funders=sources(ref, "FUNDS"),
                     implementer=first(targets(ref, "IMPLEMENTED_BY")),
                     beneficiaries=targets(ref, "BENEFITS"),
+                    shares={
+                        e.dst[1]: e.props["share"]
+                        for e in out_edges[(ref, "BENEFITS")]
+                        if e.props.get("share") is not None
+                    },
+                    regions=targets(ref, "REACHES"),
                     articles=targets(ref, "ADDRESSES"),
                     forms=sorted(addresses[0].props.get("forms") or []) if addresses else [],
                     start=props["start"],
                     end=props["end"],
                     budget_usd=props.get("budget_usd"),
+                    budget_source=props.get("budget_source"),
+                    sector_share=props.get("sector_share"),
                     status=props["status"],
                     network=first(targets(ref, "THROUGH")),
+                    sources=list(props.get("sources") or []),
+                    selected_by=list(props.get("selected_by") or []),
                 )
             )
         elif label == "Expert":
@@ -308,6 +331,11 @@ def reference_changes() -> Changes:
         }
         props |= {f"name_{lang}": c.names[lang] for lang in reference.UN_LANGUAGES}
         out.nodes.append(Node("State", c.iso3, props))
+    from graph.schema.regions import regions
+
+    for r in regions().values():
+        props = {"id": r.id, "name": r.name, "vocabulary": r.vocabulary, "code": r.code, "scope": r.scope}
+        out.nodes.append(Node("Region", r.id, props | {"members": list(r.members)}))
     for a in reference.articles().values():
         out.nodes.append(
             Node(

@@ -71,6 +71,7 @@ class Provider(Record):
     name: str
     kind: ProviderKind
     country: str | None = None
+    aliases: list[str] = Field(default_factory=list)  # other identifiers and names it is published under
 
 
 class Network(Record):
@@ -101,20 +102,41 @@ class Need(Record):
 
 
 class Project(Record):
-    """Funded technical assistance: who pays, who benefits, on what, when."""
+    """Funded technical assistance: who pays, who benefits, on what, when — and where the figures
+    came from.
+
+    A project benefits States (``beneficiaries``, with each one's percentage in ``shares`` when
+    the source states it) or reaches regions (``regions``: ids of Region reference nodes, for
+    regional and global programmes), or both. ``sector_share`` is the percentage of the budget in
+    the selected sectors (None: all of it); ``budget_source`` says where ``budget_usd`` came from;
+    ``sources`` are the other published activities merged into this one; ``selected_by`` says
+    why an import selected it.
+    """
 
     id: str
     title: str
     funders: list[str]
     implementer: str | None = None
-    beneficiaries: list[str]
+    beneficiaries: list[str] = Field(default_factory=list)
+    shares: dict[str, float] = Field(default_factory=dict)
+    regions: list[str] = Field(default_factory=list)
     articles: list[int]
     forms: list[str] = Field(default_factory=list)
     start: date
     end: date
     budget_usd: float | None = None
+    budget_source: str | None = None
+    sector_share: float | None = None
     status: ProjectStatus
     network: str | None = None
+    sources: list[str] = Field(default_factory=list)
+    selected_by: list[str] = Field(default_factory=list)
+
+    @field_validator("shares", mode="before")
+    @classmethod
+    def _pairs(cls, value: object) -> object:
+        """A ``shares`` cell reads as (ISO3, percent) pairs."""
+        return dict(value) if isinstance(value, list) else value
 
 
 class Expert(Record):

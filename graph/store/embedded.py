@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 T = TypeVar("T")
 
 DB_FILE = "tacmap.sqlite"
-REFERENCE_VERSION = "1"
+REFERENCE_VERSION = "2"  # 2: Region nodes
 
 
 def default_data_dir() -> Path:

@@ -18,6 +18,7 @@ from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 from graph.queries import cypher
 from graph.schema import reference
 from graph.schema.mapping import KEYS, OWNED, Changes, Edge, NodeRef
+from graph.schema.regions import regions
 from graph.store.base import Store, StoreError
 
 BATCH = 2000
@@ -121,7 +122,11 @@ class Neo4jStore(Store):
 
     def _reference_loaded(self) -> bool:
         row = self.run_read("reference_count")[0]
-        return row["states"] == len(reference.countries()) and row["articles"] == len(reference.articles())
+        return (
+            row["states"] == len(reference.countries())
+            and row["articles"] == len(reference.articles())
+            and row["regions"] == len(regions())
+        )
 
     # -- reading -----------------------------------------------------------------------------
     def read_all(self) -> tuple[dict[NodeRef, dict[str, Any]], list[Edge]]:
