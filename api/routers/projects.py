@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import PageDep, Viewer
 from api.errors import error_responses
-from api.routers.common import Format, FormatDep, Paged, download_responses, example_of, listing, same
+from api.routers.common import RAW_SWITCH, Format, FormatDep, Paged, download_responses, example_of, listing, same
 from api.routers.schemas import ProjectOut
 from api.routers.snapshot import SnapshotDep
 from graph.schema.models import ProjectStatus
@@ -20,6 +20,7 @@ router = APIRouter(prefix="/projects", tags=["projects"], responses=error_respon
 @router.get(
     "",
     response_model=Paged[ProjectOut],
+    dependencies=RAW_SWITCH,
     responses=download_responses(example_of(ProjectOut)),
     summary="List projects",
 )

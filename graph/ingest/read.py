@@ -15,7 +15,9 @@ the row number a spreadsheet shows. It is also the line of defence against hosti
   more rows than the limit (a row past it is reported, never silently dropped);
 - a workbook is opened with ``data_only=False`` and a formula cell is reported, never evaluated
   (openpyxl does not evaluate formulas anyway; this makes sure no cached result is imported);
-- CSV must be UTF-8 (a BOM is accepted); other encodings are reported, not guessed.
+- CSV must be UTF-8 (a BOM is accepted); other encodings are reported, not guessed;
+- a CSV cell that tacmap's own export protected from formula injection (``'=...``, see
+  :mod:`graph.formulas`) gets its value back.
 
 A workbook's sheet named ``lists`` (a template's hidden drop-down choices, ``templates.py``) is
 never read as data.
@@ -36,6 +38,7 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from graph.formulas import restore
 from graph.ingest.columns import file_name
 from graph.ingest.problems import Collector, Limits, and_list, human_size
 from graph.schema.models import TABLES
@@ -139,7 +142,8 @@ def parse_csv(data: bytes, table: str, label: str, limits: Limits, out: RawBundl
             if row_number - 1 > limits.max_rows:
                 out.problems.add(label, row_number, None, None, too_many_rows(limits))
                 break
-            raw.rows.append((row_number, [_bounded(c, i, raw, row_number, limits, out) for i, c in enumerate(cells)]))
+            bounded = [_bounded(restore(c), i, raw, row_number, limits, out) for i, c in enumerate(cells)]
+            raw.rows.append((row_number, bounded))
     except csv.Error as exc:
         out.problems.add(label, row_number + 1, None, None, f"cannot read this row as CSV: {exc}")
         return None
