@@ -71,11 +71,13 @@ def invalid(name: str, message: str, where: str = "query") -> RequestValidationE
     return RequestValidationError([{"type": "value_error", "loc": (where, name), "msg": message}])
 
 
-def _body(request: Request, status: int, detail: Any) -> JSONResponse:
+def _body(request: Request, status: int, detail: Any, retry_after: int | None = None) -> JSONResponse:
     request_id = getattr(request.state, "request_id", None)
     headers = {"X-Request-ID": request_id} if request_id else {}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
     return JSONResponse({"detail": detail, "request_id": request_id}, status_code=status, headers=headers)
 
 
@@ -88,7 +90,8 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "Not found.",
         413: "Upload larger than the server's limit.",
         422: "Invalid parameters, or a bundle with problems (listed in `problems`).",
-        503: "The store cannot be reached.",
+        429: "Too many heavy downloads at once for this key: try again after `Retry-After` seconds.",
+        503: "The store cannot be reached, or another writer holds it: try again after `Retry-After` seconds.",
     }
     return {s: {"model": ErrorBody, "description": text.get(s, "Error.")} for s in statuses}
 
@@ -98,7 +101,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(TacmapError)
     async def user_error(request: Request, exc: TacmapError) -> JSONResponse:
-        return _body(request, getattr(exc, "http_status", 400), str(exc))
+        return _body(request, getattr(exc, "http_status", 400), str(exc), getattr(exc, "retry_after", None))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
