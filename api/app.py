@@ -50,6 +50,14 @@ from graph.store import Store
 
 access_log = logging.getLogger("tacmap.api.access")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+KEY_SECRET = re.compile(r"(tm_[A-Za-z0-9]+_)[^/?#]+")  # `DELETE /keys/<full key>` must not log the secret
+
+
+def redact(path: str) -> str:
+    """``path`` with the secret part of any API key in it replaced by ``…``."""
+    return KEY_SECRET.sub(r"\1…", path)
+
+
 STATIC = "/docs-static"
 
 DESCRIPTION = """\
@@ -120,7 +128,7 @@ class RequestContext:
                     "fields": {
                         "request_id": request_id,
                         "method": scope["method"],
-                        "path": scope["path"],
+                        "path": redact(scope["path"]),
                         "status": status,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                         "client": client[0] if client else None,

@@ -29,6 +29,12 @@ class NotFound(TacmapError):
     http_status = 404
 
 
+class Conflict(TacmapError):
+    """The request would leave things in a state nobody can recover from over HTTP (409)."""
+
+    http_status = 409
+
+
 class BodyTooLarge(StarletteHTTPException):
     """The request body is larger than ``max_upload_bytes`` (413). An HTTP exception, so that
     FastAPI's body parsing lets it through instead of turning it into a 400."""
@@ -88,6 +94,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         401: "No key, or a wrong or revoked key.",
         403: "The key's role may not do this.",
         404: "Not found.",
+        409: "Refused: it would lock everyone out of key management.",
         413: "Upload larger than the server's limit.",
         422: "Invalid parameters, or a bundle with problems (listed in `problems`).",
         429: "Too many heavy downloads at once for this key: try again after `Retry-After` seconds.",
