@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from graph.store import Neo4jSettings, default_data_dir
+from graph.store.neo4j_store import check_uri
 
 MB = 1024 * 1024
 TRUE = {"1", "true", "yes", "on"}
@@ -49,6 +50,12 @@ class Settings(BaseModel):
         description="Neo4j only: how long a read of the whole graph is reused (the embedded store "
         "knows when its data changed and needs no such bound).",
     )
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _usable_uri(cls, uri: str | None) -> str | None:
+        """A malformed ``NEO4J_URI`` is refused when the settings are read, not at the first request."""
+        return check_uri(uri) if uri else None
 
     @property
     def neo4j(self) -> Neo4jSettings | None:
