@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import Conflict, NotFound
 from graph.errors import TacmapError
+from graph.private import private_file, private_folder
 from graph.schema.reference import countries, suggest_iso3
 
 AUTH_FILE = "auth.sqlite"
@@ -124,8 +125,7 @@ class AuthDB:
     """The SQLite file that holds keys and the audit trail (see :mod:`api.audit`)."""
 
     def __init__(self, data_dir: Path | str) -> None:
-        self.path = Path(data_dir) / AUTH_FILE
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = private_file(private_folder(Path(data_dir)) / AUTH_FILE)
         self._local = threading.local()
         with closing(sqlite3.connect(self.path, timeout=30)) as db:
             db.execute("PRAGMA journal_mode=WAL")

@@ -9,6 +9,7 @@ which the operator finds in the log.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -17,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Send
 
 from graph.errors import TacmapError
 
@@ -85,6 +87,29 @@ def _body(request: Request, status: int, detail: Any, retry_after: int | None = 
     if retry_after is not None:
         headers["Retry-After"] = str(retry_after)
     return JSONResponse({"detail": detail, "request_id": request_id}, status_code=status, headers=headers)
+
+
+async def send_error(
+    send: Send,
+    status: int,
+    detail: str,
+    request_id: str | None,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    """An :class:`ErrorBody` answer from ASGI middleware, before the app (and its body parsing) runs."""
+    body = json.dumps({"detail": detail, "request_id": request_id}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

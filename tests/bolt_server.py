@@ -26,8 +26,8 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
-import dataclasses
 import ctypes.util
+import dataclasses
 import importlib.util
 import os
 import secrets

@@ -102,9 +102,13 @@ def test_cli_query_csv_neutralises_unless_raw(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["dir", "zip"])
 def test_bundle_csv_is_neutralised_and_loads_back_exactly(fmt: str, tmp_path: Path) -> None:
-    world = hostile_world().model_copy(
-        update={"providers": [*hostile_world().providers, Provider(id="P3", name="'=quoted", kind="ngo")]}
-    ).sorted()
+    world = (
+        hostile_world()
+        .model_copy(
+            update={"providers": [*hostile_world().providers, Provider(id="P3", name="'=quoted", kind="ngo")]}
+        )
+        .sorted()
+    )
     written = write_bundle(world, tmp_path / f"export.{fmt}", fmt)
     if fmt == "dir":
         for name in ("projects.csv", "providers.csv"):

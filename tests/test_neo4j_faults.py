@@ -66,7 +66,9 @@ def connected(pid: int, port: int) -> bool:
     return any(f"socket:[{inode}]" in links for inode in inodes)
 
 
-def kill_mid_command(server: BoltServer, command: list[str], env: dict[str, str]) -> tuple[subprocess.CompletedProcess[str], float]:
+def kill_mid_command(
+    server: BoltServer, command: list[str], env: dict[str, str]
+) -> tuple[subprocess.CompletedProcess[str], float]:
     """Start ``command``, kill the server once the command is talking to it, and wait for the end."""
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     port = int(server.uri.rsplit(":", 1)[1])
@@ -114,11 +116,14 @@ def test_an_import_when_the_server_dies_fails_plainly_and_is_audited(
     assert doomed.uri in (entry.message or "")
 
 
-def test_a_read_when_the_server_dies_fails_plainly(doomed: BoltServer, big_bundle: Path, tmp_path: Path) -> None:
+def test_a_read_when_the_server_dies_fails_plainly(
+    doomed: BoltServer, big_bundle: Path, tmp_path: Path
+) -> None:
     env = env_for(doomed)
     data = tmp_path / "data"
     loaded = subprocess.run(
         [TACMAP, "--data-dir", str(data), "--store", "neo4j", "load", str(big_bundle)],
+        check=False,
         capture_output=True,
         text=True,
         env=env,
@@ -132,7 +137,9 @@ def test_a_read_when_the_server_dies_fails_plainly(doomed: BoltServer, big_bundl
 
 
 def test_the_api_answers_503_when_the_server_dies(doomed: BoltServer, tmp_path: Path) -> None:
-    settings = Neo4jSettings(doomed.uri, doomed.user, doomed.password, doomed.database, retry_seconds=RETRY_SECONDS)
+    settings = Neo4jSettings(
+        doomed.uri, doomed.user, doomed.password, doomed.database, retry_seconds=RETRY_SECONDS
+    )
     store = Neo4jStore(settings)
     try:
         api = make_api(store, tmp_path / "api", raise_server_exceptions=False, store_cache_seconds=0)
@@ -152,12 +159,19 @@ def test_the_api_answers_503_when_the_server_dies(doomed: BoltServer, tmp_path: 
         store.close()
 
 
-@pytest.mark.parametrize("uri", ["localhost:7687", "http://localhost:7474", "bolt://", "bolt://host:notaport"])
+@pytest.mark.parametrize(
+    "uri", ["localhost:7687", "http://localhost:7474", "bolt://", "bolt://host:notaport"]
+)
 def test_a_malformed_uri_is_refused_at_start(uri: str, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")} | {"NEO4J_URI": uri}
     started = time.monotonic()
     done = subprocess.run(
-        [TACMAP, "--data-dir", str(tmp_path), "stats"], capture_output=True, text=True, env=env, timeout=300
+        [TACMAP, "--data-dir", str(tmp_path), "stats"],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr

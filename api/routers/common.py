@@ -9,6 +9,7 @@ people open them in spreadsheets; ``?raw=1`` gives the values as they are, for a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from datetime import date
@@ -17,7 +18,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from api.deps import Page
 from api.tables import csv_bytes, plain_row, table, xlsx_bytes
@@ -72,8 +73,20 @@ GroupQ = Annotated[
     Query(description="UN regional group (primary group of the State).", examples=["african"]),
 ]
 ProviderQ = Annotated[str | None, Query(description="Only this provider (id).", examples=["unodc"])]
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: object) -> object:
+    """Only ``YYYY-MM-DD``: pydantic alone also takes a number of seconds (``as_of=0`` was 1970-01-01)."""
+    if not isinstance(value, date) and not (isinstance(value, str) and ISO_DAY.fullmatch(value)):
+        raise ValueError("use a date as YYYY-MM-DD, e.g. 2009-09-01")
+    return value
+
+
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]
+
 AsOfQ = Annotated[
-    date | None, Query(description="The day to look at (default: today).", examples=["2009-09-01"])
+    IsoDay | None, Query(description="The day to look at (default: today).", examples=["2009-09-01"])
 ]
 
 
@@ -127,7 +140,9 @@ def attachment(name: str, fmt: Format, body: bytes) -> Response:
 def download(name: str, rows: Iterable[Any], fmt: Format) -> Response:
     """Every row as a CSV or XLSX attachment named ``<name>-<today>.<ext>``."""
     columns, flat = table(rows)
-    body = csv_bytes(columns, flat, RAW_CSV.get()) if fmt is Format.csv else xlsx_bytes({name: (columns, flat)})
+    body = (
+        csv_bytes(columns, flat, RAW_CSV.get()) if fmt is Format.csv else xlsx_bytes({name: (columns, flat)})
+    )
     return attachment(name, fmt, body)
 
 

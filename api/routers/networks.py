@@ -8,7 +8,16 @@ from fastapi import APIRouter, Query
 
 from api.deps import PageDep, Viewer
 from api.errors import error_responses
-from api.routers.common import RAW_SWITCH, Format, FormatDep, Paged, download_responses, example_of, listing, same
+from api.routers.common import (
+    RAW_SWITCH,
+    Format,
+    FormatDep,
+    Paged,
+    download_responses,
+    example_of,
+    listing,
+    same,
+)
 from api.routers.schemas import NetworkOut
 from api.routers.snapshot import SnapshotDep
 

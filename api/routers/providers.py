@@ -8,7 +8,16 @@ from fastapi import APIRouter, Path, Query
 
 from api.deps import PageDep, Viewer
 from api.errors import NotFound, error_responses
-from api.routers.common import RAW_SWITCH, Format, FormatDep, Paged, download_responses, example_of, listing, same
+from api.routers.common import (
+    RAW_SWITCH,
+    Format,
+    FormatDep,
+    Paged,
+    download_responses,
+    example_of,
+    listing,
+    same,
+)
 from api.routers.schemas import ProviderDetail, ProviderOut
 from api.routers.snapshot import SnapshotDep
 from graph.schema.models import ProviderKind

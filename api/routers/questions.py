@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,6 +28,7 @@ from api.routers.common import (
     Format,
     FormatDep,
     GroupQ,
+    IsoDay,
     Paged,
     ProviderQ,
     StateQ,
@@ -106,9 +106,11 @@ def overlaps(
     provider: ProviderQ = None,
     group: GroupQ = None,
     start: Annotated[
-        date | None, Query(description="Period start (inclusive).", examples=["2008-01-01"])
+        IsoDay | None, Query(description="Period start (inclusive).", examples=["2008-01-01"])
     ] = None,
-    end: Annotated[date | None, Query(description="Period end (inclusive).", examples=["2009-12-31"])] = None,
+    end: Annotated[
+        IsoDay | None, Query(description="Period end (inclusive).", examples=["2009-12-31"])
+    ] = None,
 ) -> Any:
     """Pairs of live projects with a shared State, article and period and no common funder, best
     score first; `score_parts` and `explanation` say why."""
@@ -411,5 +413,7 @@ def network_metrics(
         return metrics
     tables = {t.value: table(metrics[t.value]) for t in MetricsTable}
     if fmt is Format.csv:
-        return attachment(f"network-metrics-{table_.value}", fmt, csv_bytes(*tables[table_.value], RAW_CSV.get()))
+        return attachment(
+            f"network-metrics-{table_.value}", fmt, csv_bytes(*tables[table_.value], RAW_CSV.get())
+        )
     return attachment("network-metrics", fmt, xlsx_bytes(tables))

@@ -32,11 +32,11 @@ import re
 import stat
 import zipfile
 import zlib
-from xml.parsers import expat
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
+from xml.parsers import expat
 
 from graph.formulas import restore
 from graph.ingest.columns import file_name
@@ -451,7 +451,15 @@ def scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, limits: L
             f"damaged XML ({expat.errors.messages[exc.code]} at line {exc.lineno}, column {exc.offset}): "
             "open the workbook in Excel and save it again"
         ) from None
-    except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, RuntimeError, EOFError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        NotImplementedError,
+        RuntimeError,
+        EOFError,
+        ValueError,
+    ) as exc:
         raise PartRefused(f"cannot unpack it ({exc}): open the workbook in Excel and save it again") from None
     return size
 

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
+from graph.private import private_file, private_folder
 from graph.schema.mapping import OWNED, Changes, Edge, NodeRef
 from graph.store.base import Store, StoreBusy, StoreError, StoreUnavailable
 
@@ -93,7 +94,7 @@ class EmbeddedStore(Store):
         self._lock = threading.RLock()  # the reading connection and the caches
         self._write_lock = threading.Lock()  # the writing connection
         try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            private_file(private_folder(self.data_dir) / DB_FILE)
             self._db = self._connect()
             self._writer = self._connect()
             with self._writing():
@@ -219,7 +220,9 @@ class EmbeddedStore(Store):
         if not self._reference_loaded():
             super().ensure_reference()
             with self._writing() as db:
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('reference_version', ?)", (REFERENCE_VERSION,))
+                db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('reference_version', ?)", (REFERENCE_VERSION,)
+                )
 
     def _reference_loaded(self) -> bool:
         with self._lock:

@@ -75,7 +75,9 @@ class Neo4jSettings:
     user: str = "neo4j"
     password: str = field(default="", repr=False)
     database: str = "neo4j"
-    retry_seconds: float = field(default_factory=lambda: _seconds("TACMAP_NEO4J_RETRY_SECONDS", DEFAULT_RETRY_SECONDS))
+    retry_seconds: float = field(
+        default_factory=lambda: _seconds("TACMAP_NEO4J_RETRY_SECONDS", DEFAULT_RETRY_SECONDS)
+    )
     connect_seconds: float = field(
         default_factory=lambda: _seconds("TACMAP_NEO4J_CONNECT_SECONDS", DEFAULT_CONNECT_SECONDS)
     )
