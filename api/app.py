@@ -266,16 +266,18 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.include_router(module.router)
     _docs(app)
     app.openapi = lambda: _openapi(app, settings)  # type: ignore[method-assign]
+    # the last added runs first: request id and log, headers, Host, CORS (so that refusals below carry
+    # its headers), then the key of a writing request before its body, then the download bound
+    app.add_middleware(HeavyDownloads, limit=settings.max_heavy_downloads)
+    app.add_middleware(KeyBeforeBody, services=services)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID"],
-            expose_headers=["X-Request-ID", "Content-Disposition"],
+            expose_headers=["X-Request-ID", "Content-Disposition", "Retry-After"],
         )
-    app.add_middleware(HeavyDownloads, limit=settings.max_heavy_downloads)
-    app.add_middleware(KeyBeforeBody, services=services)
     if settings.allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
     app.add_middleware(SecurityHeaders)

@@ -257,3 +257,16 @@ def test_dates_are_only_iso_days(api: Api, query: str) -> None:
 
 def test_an_iso_day_is_still_a_date(api: Api) -> None:
     assert api.get("/gaps?as_of=2009-09-01").status_code == 200
+
+
+def test_a_refused_cross_origin_upload_still_carries_cors_headers(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "data")
+    try:
+        api = make_api(store, tmp_path / "api", cors_origins=("https://dashboard.example.org",))
+        answer = api.client.post(
+            "/imports", headers={"Origin": "https://dashboard.example.org"}, files={"file": ("b.zip", b"x")}
+        )
+        assert answer.status_code == 401
+        assert answer.headers["access-control-allow-origin"] == "https://dashboard.example.org"
+    finally:
+        store.close()
