@@ -3,7 +3,9 @@
 Tests build it against either store (``create_app(settings, store=open_store)``); ``tacmap serve``
 builds it in each worker through :func:`app_from_env`. Around every request one small ASGI
 middleware gives a request id (``X-Request-ID``, echoed or generated), refuses bodies over the
-upload limit (413), and writes one JSON log line. ``/docs`` is Swagger UI served from the
+upload limit (413), and writes one JSON log line; inside it, those of :mod:`api.security` add
+security headers, check ``Host`` when allowed hosts are set, check the key of a writing request
+before its body is read, and bound the workbook downloads of each key. ``/docs`` is Swagger UI served from the
 ``fastapi-offline`` package's files: no CDN, so it works without a network.
 """
 
@@ -21,6 +23,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.trustedhost import TrustedHostMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
@@ -29,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
 from api.deps import Services
-from api.errors import BodyTooLarge, too_large_message
+from api.errors import BodyTooLarge, send_error, too_large_message
 from api.routers import (
     audit,
     experts,
@@ -45,11 +48,20 @@ from api.routers import (
     states,
     templates,
 )
+from api.security import HeavyDownloads, KeyBeforeBody, SecurityHeaders
 from api.settings import Settings
 from graph.store import Store
 
 access_log = logging.getLogger("tacmap.api.access")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+KEY_SECRET = re.compile(r"(tm_[A-Za-z0-9]+_)[^/?#]+")  # `DELETE /keys/<full key>` must not log the secret
+
+
+def redact(path: str) -> str:
+    """``path`` with the secret part of any API key in it replaced by ``…``."""
+    return KEY_SECRET.sub(r"\1…", path)
+
+
 STATIC = "/docs-static"
 
 DESCRIPTION = """\
@@ -120,7 +132,7 @@ class RequestContext:
                     "fields": {
                         "request_id": request_id,
                         "method": scope["method"],
-                        "path": scope["path"],
+                        "path": redact(scope["path"]),
                         "status": status,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                         "client": client[0] if client else None,
@@ -131,19 +143,7 @@ class RequestContext:
 
 
 async def _too_large(send: Send, request_id: str, limit: int) -> None:
-    body = json.dumps({"detail": too_large_message(limit), "request_id": request_id}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_error(send, 413, too_large_message(limit), request_id, [(b"connection", b"close")])
 
 
 class JsonFormatter(logging.Formatter):
@@ -266,14 +266,21 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.include_router(module.router)
     _docs(app)
     app.openapi = lambda: _openapi(app, settings)  # type: ignore[method-assign]
+    # the last added runs first: request id and log, headers, Host, CORS (so that refusals below carry
+    # its headers), then the key of a writing request before its body, then the download bound
+    app.add_middleware(HeavyDownloads, limit=settings.max_heavy_downloads)
+    app.add_middleware(KeyBeforeBody, services=services)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID"],
-            expose_headers=["X-Request-ID", "Content-Disposition"],
+            expose_headers=["X-Request-ID", "Content-Disposition", "Retry-After"],
         )
+    if settings.allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestContext, max_body=settings.max_upload_bytes)
     return app
 

@@ -26,8 +26,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.errors import NotFound
+from api.errors import Conflict, NotFound
 from graph.errors import TacmapError
+from graph.private import private_file, private_folder
 from graph.schema.reference import countries, suggest_iso3
 
 AUTH_FILE = "auth.sqlite"
@@ -124,8 +125,7 @@ class AuthDB:
     """The SQLite file that holds keys and the audit trail (see :mod:`api.audit`)."""
 
     def __init__(self, data_dir: Path | str) -> None:
-        self.path = Path(data_dir) / AUTH_FILE
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = private_file(private_folder(Path(data_dir)) / AUTH_FILE)
         self._local = threading.local()
         with closing(sqlite3.connect(self.path, timeout=30)) as db:
             db.execute("PRAGMA journal_mode=WAL")
@@ -172,17 +172,40 @@ class KeyStore:
             )
         return record, f"{PREFIX}_{key_id}_{secret}"
 
-    def revoke(self, key_id: str) -> ApiKey:
-        """Revoke a key by id (or by the full key text); revoking twice is harmless."""
+    def revoke(self, key_id: str, by: str | None = None) -> ApiKey:
+        """Revoke a key by id (or by the full key text); revoking twice is harmless.
+
+        Refused (:class:`Conflict`) for the last active admin key, which would leave nobody able
+        to manage keys over HTTP, and for ``by``, the key making the request: an admin cannot saw
+        off the branch it sits on by mistake (another admin key, or the command line, can).
+        The check and the change are one transaction, so two admins revoking each other at once
+        cannot both succeed."""
         parsed = split_key(key_id)
         key_id = parsed[0] if parsed else key_id.strip()
         with self.db.connect() as db:
-            db.execute(
-                "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now(), key_id)
-            )
+            db.execute("BEGIN IMMEDIATE")
             row = db.execute("SELECT * FROM api_keys WHERE id = ?", (key_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"no key with id {key_id!r}: `tacmap keys list` shows the ids")
+            if row is None:
+                raise NotFound(f"no key with id {key_id!r}: `tacmap keys list` shows the ids")
+            if row["revoked_at"] is None:
+                if key_id == by:
+                    raise Conflict(
+                        f"the key {key_id} is the one making this request: revoke it with another admin key, "
+                        f"or on the command line with `tacmap keys revoke {key_id}`"
+                    )
+                if row["role"] == Role.admin.value:
+                    others = db.execute(
+                        "SELECT count(*) FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL AND id != ?",
+                        (key_id,),
+                    ).fetchone()[0]
+                    if not others:
+                        raise Conflict(
+                            f"the key {key_id} is the last active admin key: without it nobody could manage "
+                            "keys. Create another admin key first (`tacmap keys create --role admin`), then "
+                            "revoke this one"
+                        )
+                db.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ?", (now(), key_id))
+                row = db.execute("SELECT * FROM api_keys WHERE id = ?", (key_id,)).fetchone()
         return _record(row)
 
     def list(self, include_revoked: bool = True) -> list[ApiKey]:

@@ -173,19 +173,22 @@ def load(
     The import is on the audit trail, as one through the API is (actor ``cli``)."""
     from api.audit import AuditLog, new_import_id
     from api.auth import AuthDB
-    from graph.ingest.bundle import BundleError, import_bundle, read_bundle
+    from graph.ingest.bundle import BundleError, import_bundle, read_bundle, require_records
     from graph.store import default_data_dir
 
-    store = state(ctx).store
     audit = AuditLog(AuthDB(state(ctx).data_dir or default_data_dir()))
     trail = {"actor": "cli", "action": "import", "client": "local", "filename": str(path)}
     import_id = new_import_id()
     try:
-        bundle = read_bundle(path, existing=store.export())
+        store = state(ctx).store
+        bundle = require_records(read_bundle(path, existing=store.export()), path.name or str(path))
         with progress_bar("importing") as progress:
             summary = import_bundle(store, bundle, progress=progress, stamp={"import_id": import_id})
     except BundleError as exc:
         audit.record(**trail, outcome="rejected", message=f"{len(exc.problems)} problem(s)")
+        raise
+    except TacmapError as exc:  # the store refused or went away: nothing was written
+        audit.record(**trail, outcome="failed", message=str(exc)[:500])
         raise
     counts = summary.to_dict()
     audit.record(**trail, import_id=import_id if summary.written else None, counts=counts)

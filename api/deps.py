@@ -128,6 +128,14 @@ class Principal:
         return Audience(state=self.state) if self.role is not None else PUBLIC
 
 
+KEY_REQUIRED = "an API key is required: send it as `Authorization: Bearer <key>` or `X-API-Key: <key>`"
+KEY_INVALID = "the API key is not valid or has been revoked"
+
+
+def role_refused(minimum: Role, key_id: str, role: Role) -> str:
+    return f"this needs the {minimum.value} role; the key {key_id} is a {role.value}"
+
+
 bearer_scheme = HTTPBearer(auto_error=False, description="`Authorization: Bearer tm_<id>_<secret>`")
 header_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="`X-API-Key: tm_<id>_<secret>`")
 
@@ -142,12 +150,10 @@ async def current_principal(
     if not token:
         if services.settings.anonymous_read:
             return Principal(None, None)
-        raise HTTPException(
-            401, "an API key is required: send it as `Authorization: Bearer <key>` or `X-API-Key: <key>`"
-        )
+        raise HTTPException(401, KEY_REQUIRED)
     key = services.keys.verify(token)
     if key is None:
-        raise HTTPException(401, "the API key is not valid or has been revoked")
+        raise HTTPException(401, KEY_INVALID)
     request.state.key_id = key.id
     return Principal(key.id, key.role, key.state)
 
@@ -161,9 +167,7 @@ def require(minimum: Role):
                 return who
             raise HTTPException(401, f"this needs an API key with the {minimum.value} role")
         if who.role.rank < minimum.rank:
-            raise HTTPException(
-                403, f"this needs the {minimum.value} role; the key {who.key_id} is a {who.role.value}"
-            )
+            raise HTTPException(403, role_refused(minimum, who.key_id or "", who.role))
         return who
 
     dependency.__name__ = f"require_{minimum.value}"

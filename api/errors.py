@@ -9,6 +9,7 @@ which the operator finds in the log.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -17,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Send
 
 from graph.errors import TacmapError
 
@@ -27,6 +29,12 @@ class NotFound(TacmapError):
     """The thing asked for does not exist (404)."""
 
     http_status = 404
+
+
+class Conflict(TacmapError):
+    """The request would leave things in a state nobody can recover from over HTTP (409)."""
+
+    http_status = 409
 
 
 class BodyTooLarge(StarletteHTTPException):
@@ -71,12 +79,37 @@ def invalid(name: str, message: str, where: str = "query") -> RequestValidationE
     return RequestValidationError([{"type": "value_error", "loc": (where, name), "msg": message}])
 
 
-def _body(request: Request, status: int, detail: Any) -> JSONResponse:
+def _body(request: Request, status: int, detail: Any, retry_after: int | None = None) -> JSONResponse:
     request_id = getattr(request.state, "request_id", None)
     headers = {"X-Request-ID": request_id} if request_id else {}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
     return JSONResponse({"detail": detail, "request_id": request_id}, status_code=status, headers=headers)
+
+
+async def send_error(
+    send: Send,
+    status: int,
+    detail: str,
+    request_id: str | None,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    """An :class:`ErrorBody` answer from ASGI middleware, before the app (and its body parsing) runs."""
+    body = json.dumps({"detail": detail, "request_id": request_id}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -86,9 +119,11 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         401: "No key, or a wrong or revoked key.",
         403: "The key's role may not do this.",
         404: "Not found.",
+        409: "Refused: it would lock everyone out of key management.",
         413: "Upload larger than the server's limit.",
         422: "Invalid parameters, or a bundle with problems (listed in `problems`).",
-        503: "The store cannot be reached.",
+        429: "Too many heavy downloads at once for this key: try again after `Retry-After` seconds.",
+        503: "The store cannot be reached, or another writer holds it: try again after `Retry-After` seconds.",
     }
     return {s: {"model": ErrorBody, "description": text.get(s, "Error.")} for s in statuses}
 
@@ -98,7 +133,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(TacmapError)
     async def user_error(request: Request, exc: TacmapError) -> JSONResponse:
-        return _body(request, getattr(exc, "http_status", 400), str(exc))
+        return _body(request, getattr(exc, "http_status", 400), str(exc), getattr(exc, "retry_after", None))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

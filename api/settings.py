@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from graph.store import Neo4jSettings, default_data_dir
+from graph.store.neo4j_store import check_uri
 
 MB = 1024 * 1024
 TRUE = {"1", "true", "yes", "on"}
@@ -43,12 +44,28 @@ class Settings(BaseModel):
     default_page_size: int = Field(50, ge=1)
     max_page_size: int = Field(500, ge=1)
     max_upload_bytes: int = Field(20 * MB, ge=1, description="Larger request bodies get 413.")
+    allowed_hosts: tuple[str, ...] = Field(
+        (),
+        description="Host names the server answers to (others get 400: DNS rebinding); none: any. "
+        "`tacmap serve` and `tacmap demo` set loopback names when anonymous reading is on.",
+    )
+    max_heavy_downloads: int = Field(
+        2,
+        ge=1,
+        description="Workbook downloads (xlsx, /export) one key may have running at once; more get 429.",
+    )
     store_cache_seconds: float = Field(
         5.0,
         ge=0,
         description="Neo4j only: how long a read of the whole graph is reused (the embedded store "
         "knows when its data changed and needs no such bound).",
     )
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _usable_uri(cls, uri: str | None) -> str | None:
+        """A malformed ``NEO4J_URI`` is refused when the settings are read, not at the first request."""
+        return check_uri(uri) if uri else None
 
     @property
     def neo4j(self) -> Neo4jSettings | None:
@@ -76,16 +93,19 @@ class Settings(BaseModel):
             "max_page_size": "TACMAP_MAX_PAGE_SIZE",
             "max_upload_bytes": "TACMAP_MAX_UPLOAD_BYTES",
             "store_cache_seconds": "TACMAP_STORE_CACHE_SECONDS",
+            "max_heavy_downloads": "TACMAP_MAX_HEAVY_DOWNLOADS",
         }
         for field, name in pairs.items():
             if env.get(name):
                 values[field] = env[name]
         if "TACMAP_ANONYMOUS_READ" in env:
             values["anonymous_read"] = env["TACMAP_ANONYMOUS_READ"].strip().lower() in TRUE
-        if env.get("TACMAP_CORS_ORIGINS"):
-            values["cors_origins"] = tuple(
-                o.strip() for o in env["TACMAP_CORS_ORIGINS"].split(",") if o.strip()
-            )
+        for field, name in (
+            ("cors_origins", "TACMAP_CORS_ORIGINS"),
+            ("allowed_hosts", "TACMAP_ALLOWED_HOSTS"),
+        ):
+            if env.get(name):
+                values[field] = tuple(o.strip() for o in env[name].split(",") if o.strip())
         return cls.model_validate(values)
 
     def to_env(self) -> dict[str, str]:
@@ -95,6 +115,8 @@ class Settings(BaseModel):
             "TACMAP_DATA_DIR": str(self.data_dir),
             "TACMAP_ANONYMOUS_READ": "1" if self.anonymous_read else "0",
             "TACMAP_CORS_ORIGINS": ",".join(self.cors_origins),
+            "TACMAP_ALLOWED_HOSTS": ",".join(self.allowed_hosts),
+            "TACMAP_MAX_HEAVY_DOWNLOADS": str(self.max_heavy_downloads),
             "TACMAP_DEFAULT_PAGE_SIZE": str(self.default_page_size),
             "TACMAP_MAX_PAGE_SIZE": str(self.max_page_size),
             "TACMAP_MAX_UPLOAD_BYTES": str(self.max_upload_bytes),

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from graph.formulas import neutralise
 from graph.schema.reference import countries, state_name
 
 
@@ -75,14 +76,22 @@ def table(rows: Iterable[Any]) -> tuple[list[str], list[dict[str, Any]]]:
     return list(columns), flat
 
 
-def csv_bytes(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> bytes:
-    """UTF-8 with a BOM (so Excel reads accents right) and CRLF line ends."""
+def csv_bytes(columns: Sequence[str], rows: Sequence[dict[str, Any]], raw: bool = False) -> bytes:
+    """UTF-8 with a BOM (so Excel reads accents right) and CRLF line ends. Texts a spreadsheet
+    would run as formulas get a ``'`` in front (:mod:`graph.formulas`) unless ``raw`` (for a
+    program that reads the values, not a person opening them in a spreadsheet)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
+    writer.writerow(columns if raw else [neutralise(c) for c in columns])
     for r in rows:
-        writer.writerow(["" if r.get(c) is None else r.get(c) for c in columns])
+        writer.writerow([_csv_cell(r.get(c), raw) for c in columns])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
+
+
+def _csv_cell(value: Any, raw: bool) -> Any:
+    if value is None:
+        return ""
+    return value if raw or not isinstance(value, str) else neutralise(value)
 
 
 def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Sequence[dict[str, Any]]]]) -> bytes:

@@ -27,6 +27,7 @@ import atexit
 import contextlib
 import ctypes
 import ctypes.util
+import dataclasses
 import importlib.util
 import os
 import secrets
@@ -62,6 +63,7 @@ class BoltServer:
     user: str
     password: str
     database: str
+    pid: int | None = None  # the server process, when started here (tests kill it to test faults)
 
 
 def server_from_env() -> BoltServer | None:
@@ -278,7 +280,7 @@ def _start_once(
             if _READY_MARKER in text:
                 try:
                     _ping(server)
-                    return proc, server
+                    return proc, dataclasses.replace(server, pid=proc.pid)
                 except Exception as exc:  # noqa: BLE001 - not ready yet, whatever the reason
                     last_error = exc
             if time.monotonic() > deadline:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,11 @@ from graph.store import EmbeddedStore, Neo4jSettings, Neo4jStore, Store
 from tests.bolt_server import BoltServer, arcadedb_server, server_from_env
 
 STORES = ["embedded", "neo4j"]
+
+# Commands the tests start (`tacmap ...`, servers) run this checkout's code, not whichever checkout
+# the venv's editable install points at.
+ROOT = Path(__file__).resolve().parent.parent
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
 
 @pytest.fixture(scope="session")

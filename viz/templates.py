@@ -185,7 +185,7 @@ HOME_PAGE = """<!DOCTYPE html>
   </ul>
   <section>
     <h2>{{ text.filter }}</h2>
-    <form method="get" action="/" id="filter-form" onsubmit="for (var i = 0; i < this.elements.length; i++) { var e = this.elements[i]; if (e.name && !e.value) { e.disabled = true; } }">
+    <form method="get" action="/" id="filter-form">
       <label>{{ text.state }} <select name="state"><option value="">{{ text.all }}</option>{% for code, name in states %}<option value="{{ code }}"{% if code == current.state %} selected{% endif %}>{{ name }} ({{ code }})</option>{% endfor %}</select></label>
       <label>{{ text.group }} <select name="group"><option value="">{{ text.all }}</option>{% for code, name in groups %}<option value="{{ code }}"{% if code == current.group %} selected{% endif %}>{{ name }}</option>{% endfor %}</select></label>
       <label>{{ text.article }} <input type="number" name="article" min="1" max="71" value="{{ current.article or '' }}"></label>
@@ -216,7 +216,10 @@ HOME_PAGE = """<!DOCTYPE html>
   </section>
   {% for note in notes %}<p class="note">{{ note }}</p>{% endfor %}
 </main>
-<script>window.addEventListener("pageshow", function () {
+<script>document.getElementById("filter-form").addEventListener("submit", function () {
+  for (var i = 0; i < this.elements.length; i++) { var e = this.elements[i]; if (e.name && !e.value) { e.disabled = true; } }
+});
+window.addEventListener("pageshow", function () {
   document.querySelectorAll("#filter-form [disabled]").forEach(function (e) { e.disabled = false; });
 });</script>
 </body>

@@ -129,6 +129,14 @@ def query(
     ] = None,
     format: Annotated[Format, typer.Option("--format", help="table, json, csv or xlsx.")] = Format.table,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw",
+            help="CSV: values exactly as stored (by default a text starting with =, +, -, @, tab or carriage "
+            "return gets a ' in front, so a spreadsheet shows it rather than running it).",
+        ),
+    ] = False,
     lang: LangOption = "en",
     audience: AudienceOption = "all",
 ) -> None:
@@ -168,7 +176,7 @@ def query(
         _print_table(columns, flat)
         return
     if format is Format.csv:
-        text = csv_bytes(columns, flat).decode("utf-8-sig")
+        text = csv_bytes(columns, flat, raw).decode("utf-8-sig")
     else:
         import json
 

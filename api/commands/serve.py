@@ -18,7 +18,27 @@ from api.audit import AuditLog, new_import_id
 from api.auth import AuthDB, KeyStore, Role
 from api.cli import app, err, out, state
 from api.settings import Settings
+from graph.errors import TacmapError
 from graph.store import default_data_dir
+
+LOOPBACK = ("127.0.0.1", "localhost")
+EVERY_INTERFACE = ("0.0.0.0", "::", "")
+
+
+def allowed_hosts(settings: Settings, host: str) -> tuple[str, ...]:
+    """The ``Host`` names to answer when anonymous reading is on and none are configured: the
+    address served and the loopback names. Without this a web page the user visits could read the
+    API through DNS rebinding (its own name pointed at 127.0.0.1). Serving every interface
+    anonymously needs the names set (``TACMAP_ALLOWED_HOSTS``): they cannot be guessed."""
+    if settings.allowed_hosts or not settings.anonymous_read:
+        return settings.allowed_hosts
+    if host in EVERY_INTERFACE:
+        raise TacmapError(
+            f"anonymous reading on every interface (--host {host or '0.0.0.0'}) needs TACMAP_ALLOWED_HOSTS: "
+            "the host names clients use, comma-separated (e.g. tacmap.example.org), so that no other web "
+            "site can read the API through DNS rebinding"
+        )
+    return tuple(dict.fromkeys([host, *LOOPBACK]))
 
 
 def _settings(ctx: typer.Context, **overrides: object) -> Settings:
@@ -33,6 +53,7 @@ def _settings(ctx: typer.Context, **overrides: object) -> Settings:
 
 def run(ctx: typer.Context, settings: Settings, host: str, port: int, workers: int) -> None:
     """Print where to look, then serve until interrupted."""
+    settings = settings.model_copy(update={"allowed_hosts": allowed_hosts(settings, host)})
     base = f"http://{host}:{port}"
     out.print(f"home page: {base}/", highlight=False)
     out.print(f"API docs:  {base}/docs", highlight=False)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from api.audit import AuditEntry
 from api.deps import Admin, PageDep, ServicesDep
 from api.errors import error_responses
-from api.routers.common import Format, FormatDep, Paged, download, download_responses, example_of
+from api.routers.common import RAW_SWITCH, Format, FormatDep, Paged, download, download_responses, example_of
 
 router = APIRouter(tags=["audit and keys"], responses=error_responses(401, 403))
 
@@ -17,6 +17,7 @@ router = APIRouter(tags=["audit and keys"], responses=error_responses(401, 403))
 @router.get(
     "/audit",
     response_model=Paged[AuditEntry],
+    dependencies=RAW_SWITCH,
     responses=download_responses(example_of(AuditEntry)),
     summary="Audit trail",
 )

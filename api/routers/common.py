@@ -1,20 +1,24 @@
 """What every list endpoint shares: pagination with totals, and CSV/XLSX downloads.
 
 Why downloads ignore ``limit``/``offset``: a spreadsheet user wants every row that matches the
-filters, not one page; the filters still apply. File names say what and when
+filters, not one page; the filters still apply. CSV downloads neutralise formulas (a ``'`` before a
+leading ``=``, ``+``, ``-``, ``@``, tab or carriage return, see :mod:`graph.formulas`) because
+people open them in spreadsheets; ``?raw=1`` gives the values as they are, for a program. File names say what and when
 (``overlaps-2026-11-27.csv``) so downloads from different days do not overwrite each other.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Query
+from fastapi import Depends, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from api.deps import Page
 from api.tables import csv_bytes, plain_row, table, xlsx_bytes
@@ -42,6 +46,25 @@ FormatDep = Annotated[
 ]
 
 
+# Set per request by the `raw` parameter of every download route (a context variable, so that the
+# many routes that pass their rows to `listing` or `download` need not each hand it on).
+RAW_CSV: ContextVar[bool] = ContextVar("raw_csv", default=False)
+
+
+async def raw_switch(
+    raw: Annotated[
+        bool,
+        Query(
+            description="With `format=csv`: values exactly as stored. By default a text that a spreadsheet "
+            "would run as a formula (leading `=`, `+`, `-`, `@`, tab, carriage return) gets a `'` in front.",
+        ),
+    ] = False,
+) -> None:
+    RAW_CSV.set(raw)
+
+
+RAW_SWITCH = [Depends(raw_switch)]
+
 StateQ = Annotated[str | None, Query(description="Only this State (ISO3).", examples=["KEN"])]
 ArticleQ = Annotated[int | None, Query(ge=1, le=71, description="Only this UNCAC article.", examples=[6])]
 UnGroup = StrEnum("UnGroup", {code: code for code in UN_GROUPS})  # type: ignore[misc]
@@ -50,8 +73,20 @@ GroupQ = Annotated[
     Query(description="UN regional group (primary group of the State).", examples=["african"]),
 ]
 ProviderQ = Annotated[str | None, Query(description="Only this provider (id).", examples=["unodc"])]
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: object) -> object:
+    """Only ``YYYY-MM-DD``: pydantic alone also takes a number of seconds (``as_of=0`` was 1970-01-01)."""
+    if not isinstance(value, date) and not (isinstance(value, str) and ISO_DAY.fullmatch(value)):
+        raise ValueError("use a date as YYYY-MM-DD, e.g. 2009-09-01")
+    return value
+
+
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]
+
 AsOfQ = Annotated[
-    date | None, Query(description="The day to look at (default: today).", examples=["2009-09-01"])
+    IsoDay | None, Query(description="The day to look at (default: today).", examples=["2009-09-01"])
 ]
 
 
@@ -105,7 +140,9 @@ def attachment(name: str, fmt: Format, body: bytes) -> Response:
 def download(name: str, rows: Iterable[Any], fmt: Format) -> Response:
     """Every row as a CSV or XLSX attachment named ``<name>-<today>.<ext>``."""
     columns, flat = table(rows)
-    body = csv_bytes(columns, flat) if fmt is Format.csv else xlsx_bytes({name: (columns, flat)})
+    body = (
+        csv_bytes(columns, flat, RAW_CSV.get()) if fmt is Format.csv else xlsx_bytes({name: (columns, flat)})
+    )
     return attachment(name, fmt, body)
 
 

@@ -13,7 +13,16 @@ from fastapi import APIRouter, Query
 
 from api.deps import PageDep, Viewer
 from api.errors import error_responses
-from api.routers.common import Format, FormatDep, Paged, download_responses, example_of, listing, same
+from api.routers.common import (
+    RAW_SWITCH,
+    Format,
+    FormatDep,
+    Paged,
+    download_responses,
+    example_of,
+    listing,
+    same,
+)
 from api.routers.schemas import ExpertOut
 from api.routers.snapshot import SnapshotDep
 
@@ -23,6 +32,7 @@ router = APIRouter(prefix="/experts", tags=["experts"], responses=error_response
 @router.get(
     "",
     response_model=Paged[ExpertOut],
+    dependencies=RAW_SWITCH,
     responses=download_responses(example_of(ExpertOut)),
     summary="List experts",
 )

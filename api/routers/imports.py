@@ -74,7 +74,7 @@ def _rejection(request: Request, problems: list[Any], what: str = "the bundle") 
 @router.post(
     "/imports",
     response_model=ImportResult,
-    responses=error_responses(400, 413, 422),
+    responses=error_responses(400, 413, 422, 503),
     summary="Import a bundle (zip of CSV files, or xlsx)",
 )
 def create_import(
@@ -84,7 +84,7 @@ def create_import(
     file: Annotated[UploadFile, File(description="A .zip of the bundle's CSV files, or an .xlsx workbook.")],
 ) -> Any:
     """Validate the whole bundle against what the store holds, then import it in one transaction."""
-    from graph.ingest.bundle import BundleError, import_bundle, read_bundle_bytes
+    from graph.ingest.bundle import BundleError, import_bundle, read_bundle_bytes, require_records
 
     limit = services.settings.max_upload_bytes
     data = file.file.read(limit + 1)
@@ -106,7 +106,7 @@ def create_import(
         # checked against the cached snapshot first (cheap); import_bundle checks again against
         # the store as it is at the moment of writing, so a stale snapshot cannot let anything through
         existing = services.cache.snapshot().bundle
-        bundle = read_bundle_bytes(data, filename, existing=existing)
+        bundle = require_records(read_bundle_bytes(data, filename, existing=existing), filename)
         summary = import_bundle(store, bundle, stamp={"import_id": import_id})
     except BundleError as exc:
         services.audit.record(**audit, outcome="rejected", message=f"{len(exc.problems)} problem(s)")

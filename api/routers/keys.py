@@ -73,14 +73,18 @@ def create_key(request: Request, body: NewKey, services: ServicesDep, who: Admin
     return CreatedKey(key=key, info=info)
 
 
-@router.delete("/{key_id}", response_model=ApiKey, responses=error_responses(404), summary="Revoke a key")
+@router.delete(
+    "/{key_id}", response_model=ApiKey, responses=error_responses(404, 409), summary="Revoke a key"
+)
 def revoke_key(
     request: Request,
     services: ServicesDep,
     who: Admin,
     key_id: Annotated[str, Path(description="The key's public id.", examples=["3f9c2a71b0d4"])],
 ) -> ApiKey:
-    info = services.keys.revoke(key_id)
+    """Refused (409) for the key making the request and for the last active admin key, so key
+    management cannot lock itself out."""
+    info = services.keys.revoke(key_id, by=who.key_id)
     services.audit.record(
         actor=who.actor,
         action="key.revoke",

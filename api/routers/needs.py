@@ -8,7 +8,16 @@ from fastapi import APIRouter, Query
 
 from api.deps import PageDep, ServicesDep, Viewer
 from api.errors import error_responses
-from api.routers.common import Format, FormatDep, Paged, download_responses, example_of, listing, same
+from api.routers.common import (
+    RAW_SWITCH,
+    Format,
+    FormatDep,
+    Paged,
+    download_responses,
+    example_of,
+    listing,
+    same,
+)
 from api.routers.schemas import NeedOut
 from api.routers.snapshot import SnapshotDep
 from graph.schema.models import Priority, Visibility
@@ -17,7 +26,11 @@ router = APIRouter(prefix="/needs", tags=["needs"], responses=error_responses(40
 
 
 @router.get(
-    "", response_model=Paged[NeedOut], responses=download_responses(example_of(NeedOut)), summary="List needs"
+    "",
+    response_model=Paged[NeedOut],
+    dependencies=RAW_SWITCH,
+    responses=download_responses(example_of(NeedOut)),
+    summary="List needs",
 )
 def list_needs(
     who: Viewer,

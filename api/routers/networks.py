@@ -8,7 +8,16 @@ from fastapi import APIRouter, Query
 
 from api.deps import PageDep, Viewer
 from api.errors import error_responses
-from api.routers.common import Format, FormatDep, Paged, download_responses, example_of, listing, same
+from api.routers.common import (
+    RAW_SWITCH,
+    Format,
+    FormatDep,
+    Paged,
+    download_responses,
+    example_of,
+    listing,
+    same,
+)
 from api.routers.schemas import NetworkOut
 from api.routers.snapshot import SnapshotDep
 
@@ -18,6 +27,7 @@ router = APIRouter(prefix="/networks", tags=["networks"], responses=error_respon
 @router.get(
     "",
     response_model=Paged[NetworkOut],
+    dependencies=RAW_SWITCH,
     responses=download_responses(example_of(NetworkOut)),
     summary="List networks",
 )

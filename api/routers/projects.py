@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from api.deps import PageDep, Viewer
 from api.errors import error_responses
-from api.routers.common import Format, FormatDep, Paged, download_responses, example_of, listing, same
+from api.routers.common import (
+    RAW_SWITCH,
+    Format,
+    FormatDep,
+    IsoDay,
+    Paged,
+    download_responses,
+    example_of,
+    listing,
+    same,
+)
 from api.routers.schemas import ProjectOut
 from api.routers.snapshot import SnapshotDep
 from graph.schema.models import ProjectStatus
@@ -20,6 +29,7 @@ router = APIRouter(prefix="/projects", tags=["projects"], responses=error_respon
 @router.get(
     "",
     response_model=Paged[ProjectOut],
+    dependencies=RAW_SWITCH,
     responses=download_responses(example_of(ProjectOut)),
     summary="List projects",
 )
@@ -38,7 +48,7 @@ def list_projects(
         str | None, Query(description="Run through this network.", examples=["eaaaca"])
     ] = None,
     active_on: Annotated[
-        date | None,
+        IsoDay | None,
         Query(description="Running on this date (start and end inclusive).", examples=["2009-09-01"]),
     ] = None,
 ) -> Any:

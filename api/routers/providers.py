@@ -8,7 +8,16 @@ from fastapi import APIRouter, Path, Query
 
 from api.deps import PageDep, Viewer
 from api.errors import NotFound, error_responses
-from api.routers.common import Format, FormatDep, Paged, download_responses, example_of, listing, same
+from api.routers.common import (
+    RAW_SWITCH,
+    Format,
+    FormatDep,
+    Paged,
+    download_responses,
+    example_of,
+    listing,
+    same,
+)
 from api.routers.schemas import ProviderDetail, ProviderOut
 from api.routers.snapshot import SnapshotDep
 from graph.schema.models import ProviderKind
@@ -19,6 +28,7 @@ router = APIRouter(prefix="/providers", tags=["providers"], responses=error_resp
 @router.get(
     "",
     response_model=Paged[ProviderOut],
+    dependencies=RAW_SWITCH,
     responses=download_responses(example_of(ProviderOut)),
     summary="List providers",
 )

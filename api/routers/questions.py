@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,11 +21,14 @@ from api.errors import NotFound, error_responses, invalid
 from api.lang import LangDep
 from api.routers import examples
 from api.routers.common import (
+    RAW_CSV,
+    RAW_SWITCH,
     ArticleQ,
     AsOfQ,
     Format,
     FormatDep,
     GroupQ,
+    IsoDay,
     Paged,
     ProviderQ,
     StateQ,
@@ -90,6 +92,7 @@ def page_of(cls: type) -> Any:
 @router.get(
     "/overlaps",
     response_model=page_of(overlaps_q.Overlap),
+    dependencies=RAW_SWITCH,
     responses=download_responses(examples.OVERLAP),
     summary="Overlaps: projects that may duplicate each other",
 )
@@ -103,9 +106,11 @@ def overlaps(
     provider: ProviderQ = None,
     group: GroupQ = None,
     start: Annotated[
-        date | None, Query(description="Period start (inclusive).", examples=["2008-01-01"])
+        IsoDay | None, Query(description="Period start (inclusive).", examples=["2008-01-01"])
     ] = None,
-    end: Annotated[date | None, Query(description="Period end (inclusive).", examples=["2009-12-31"])] = None,
+    end: Annotated[
+        IsoDay | None, Query(description="Period end (inclusive).", examples=["2009-12-31"])
+    ] = None,
 ) -> Any:
     """Pairs of live projects with a shared State, article and period and no common funder, best
     score first; `score_parts` and `explanation` say why."""
@@ -126,6 +131,7 @@ def overlaps(
 @router.get(
     "/gaps",
     response_model=page_of(gaps_q.Gap),
+    dependencies=RAW_SWITCH,
     responses=download_responses(examples.GAP),
     summary="Gaps: needs no live project covers, with near misses",
 )
@@ -179,6 +185,7 @@ class MatrixPage(BaseModel):
 @router.get(
     "/matrix",
     response_model=MatrixPage,
+    dependencies=RAW_SWITCH,
     responses=download_responses(examples.MATRIX, paged=False),
     summary="Needs-vs-supply matrix",
 )
@@ -216,6 +223,7 @@ def matrix(
 @router.get(
     "/orphans",
     response_model=page_of(orphans_q.Orphan),
+    dependencies=RAW_SWITCH,
     responses=download_responses(examples.ORPHAN),
     summary="Orphans: States with needs and no live project",
 )
@@ -237,6 +245,7 @@ def orphans(
 @router.get(
     "/fragmentation",
     response_model=page_of(fragmentation_q.Fragmentation),
+    dependencies=RAW_SWITCH,
     responses=download_responses(examples.FRAGMENTATION),
     summary="Fragmentation: providers, budget and concentration per State (and darlings)",
 )
@@ -291,6 +300,7 @@ def fragmentation(
 @router.get(
     "/pairings",
     response_model=page_of(pairings_q.Pairing),
+    dependencies=RAW_SWITCH,
     responses=download_responses(examples.PAIRING),
     summary="South-South pairings: peers that could help with a need",
 )
@@ -332,6 +342,7 @@ def pairings(
 @router.get(
     "/experts/shortlist",
     response_model=page_of(experts_q.ShortlistEntry),
+    dependencies=RAW_SWITCH,
     responses={**download_responses(examples.SHORTLIST_ENTRY), **error_responses(404)},
     summary="Expert shortlist for a need",
 )
@@ -380,6 +391,7 @@ class MetricsTable(StrEnum):
 @router.get(
     "/networks/metrics",
     response_model=result_model(networks_q.BrokerMetrics),
+    dependencies=RAW_SWITCH,
     responses=download_responses(examples.BROKER_METRICS, paged=False),
     summary="Networks and brokers: centrality of providers and networks, provider communities",
 )
@@ -401,5 +413,7 @@ def network_metrics(
         return metrics
     tables = {t.value: table(metrics[t.value]) for t in MetricsTable}
     if fmt is Format.csv:
-        return attachment(f"network-metrics-{table_.value}", fmt, csv_bytes(*tables[table_.value]))
+        return attachment(
+            f"network-metrics-{table_.value}", fmt, csv_bytes(*tables[table_.value], RAW_CSV.get())
+        )
     return attachment("network-metrics", fmt, xlsx_bytes(tables))

@@ -14,7 +14,16 @@ from fastapi import APIRouter, Path, Query, Response
 from api.deps import PageDep, ServicesDep, Viewer
 from api.errors import NotFound, error_responses
 from api.lang import LangDep
-from api.routers.common import Format, FormatDep, Paged, download_responses, example_of, listing, same
+from api.routers.common import (
+    RAW_SWITCH,
+    Format,
+    FormatDep,
+    Paged,
+    download_responses,
+    example_of,
+    listing,
+    same,
+)
 from api.routers.schemas import ImplementationOut, StateDetail, StateOut
 from api.routers.snapshot import SnapshotDep
 from graph.schema.reference import countries, region_name, state_name
@@ -43,6 +52,7 @@ def localized(state: StateOut, lang: str) -> StateOut:
 @router.get(
     "",
     response_model=Paged[StateOut],
+    dependencies=RAW_SWITCH,
     responses=download_responses(example_of(StateOut)),
     summary="List States",
 )

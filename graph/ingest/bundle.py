@@ -48,6 +48,7 @@ __all__ = [
     "import_bundle",
     "read_bundle",
     "read_bundle_bytes",
+    "require_records",
     "write_bundle",
 ]
 
@@ -65,6 +66,25 @@ def read_bundle(
     Raises :class:`BundleError` listing every problem found.
     """
     return validate(read_path(Path(path), limits), existing, progress)
+
+
+def require_records(bundle: Bundle, label: str) -> Bundle:
+    """``bundle``, or a :class:`BundleError` when it holds no record at all: an import of nothing
+    is a mistake (a wrong folder, an empty sheet) that must not look like a success."""
+    if bundle.size() == 0:
+        raise BundleError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    None,
+                    "the bundle holds no records: nothing to import. Check that it is the right file or "
+                    "folder, and that its tables have rows below the header",
+                )
+            ]
+        )
+    return bundle
 
 
 def read_bundle_bytes(

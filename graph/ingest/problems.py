@@ -64,12 +64,19 @@ class Limits:
     ``max_file_bytes`` bounds each CSV file and the uploaded zip or workbook itself;
     ``max_total_bytes`` bounds all CSV files together (after unzipping); ``max_unpacked_bytes``
     bounds what a workbook's XML unpacks to (XML is several times larger than the CSV it holds);
+    ``max_part_bytes`` bounds each part of a workbook; ``max_shared_strings`` the entries of its
+    shared-strings table (each one is a Python string in memory before any cell is read: a 386 KB
+    upload of empty entries once held the server for minutes and a gigabyte);
+    ``max_cell_chars`` is Excel's own limit on a cell (32,767 characters);
     ``max_problems`` is how many problems are listed before the rest are only counted.
     """
 
     max_file_bytes: int = 50 * MB
     max_total_bytes: int = 50 * MB
     max_unpacked_bytes: int = 500 * MB
+    max_part_bytes: int = 200 * MB
+    max_shared_strings: int = 1_000_000
+    max_cell_chars: int = 32_767
     max_rows: int = 200_000
     max_files: int = 100
     max_columns: int = 100

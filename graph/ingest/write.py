@@ -6,10 +6,12 @@ row, a ready template), zip entries with a fixed timestamp and permissions, and 
 properties with fixed dates.
 
 CSV files are UTF-8 with a BOM (so Excel shows accents correctly) and CRLF line ends (RFC 4180).
-Cells are written as they are: a text starting with ``=`` stays that text, because the CSV is
-data for tacmap, not for a spreadsheet. The xlsx export is safe to open in a spreadsheet: every
-text cell is written with the string data type, so a value such as ``=HYPERLINK(...)`` is shown
-as text and never becomes a formula (formula injection).
+A cell a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``+...``, ``-...``, ``@...``)
+is written with a ``'`` in front (:mod:`graph.formulas`), because officers open exported CSV
+files in Excel and some values come from third parties (IATI); the reader takes it off again, so
+an export still round-trips exactly through ``tacmap load``. The xlsx export needs no prefix:
+every text cell is written with the string data type, so such a value is shown as text and never
+becomes a formula.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from graph.formulas import neutralise
 from graph.ingest.columns import COLUMNS, file_name, format_cell
 from graph.schema.models import TABLES, Bundle
 
@@ -30,13 +33,13 @@ FIXED_DATETIME = datetime(2000, 1, 1)
 
 
 def csv_bytes(bundle: Bundle, table: str) -> bytes:
-    """One table as CSV bytes (UTF-8 with BOM, CRLF)."""
+    """One table as CSV bytes (UTF-8 with BOM, CRLF), formulas neutralised (reversibly)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     columns = COLUMNS[table]
     writer.writerow([c.name for c in columns])
     for record in getattr(bundle, table):
-        writer.writerow([format_cell(getattr(record, c.name)) for c in columns])
+        writer.writerow([neutralise(format_cell(getattr(record, c.name))) for c in columns])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.store.base import Store, StoreError
+from graph.store.base import Store, StoreBusy, StoreError, StoreUnavailable
 from graph.store.embedded import EmbeddedStore, default_data_dir
 from graph.store.neo4j_store import Neo4jSettings, Neo4jStore
 
@@ -13,7 +13,9 @@ __all__ = [
     "Neo4jSettings",
     "Neo4jStore",
     "Store",
+    "StoreBusy",
     "StoreError",
+    "StoreUnavailable",
     "default_data_dir",
     "open_store",
 ]

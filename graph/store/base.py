@@ -22,6 +22,25 @@ class StoreError(TacmapError):
     """A store cannot be reached or used; the message says what to do."""
 
 
+class StoreUnavailable(StoreError):
+    """The store cannot be reached now (a server down, a data folder that cannot be opened):
+    nothing was written; the API answers 503."""
+
+    http_status = 503
+
+
+class StoreBusy(StoreUnavailable):
+    """Another writer held the store's write lock for longer than the bounded wait: nothing was
+    written, and trying again shortly will work. 503 with ``Retry-After`` over HTTP, exit status
+    75 (``EX_TEMPFAIL``) on the command line, so a script can tell it from a real failure."""
+
+    exit_code = 75
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class Store(ABC):
     """Where the coordination graph lives."""
 

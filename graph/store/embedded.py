@@ -5,6 +5,12 @@ commits), lets a command-line import and a running API server share it safely (o
 time, readers never blocked), and tells a reader cheaply when another process has committed
 (``PRAGMA data_version``), so the in-memory graph is reloaded only when the data changed.
 Properties are stored as JSON text: readable with any SQLite tool and stable across versions.
+
+Reads and writes use two connections with a lock each, so a write waiting for the file's write
+lock (held by another process) never holds up a read: readers read the last committed version.
+That wait is bounded (``TACMAP_LOCK_TIMEOUT`` seconds, 10 by default); past it the write is
+refused with :class:`StoreBusy` (503 with ``Retry-After`` over HTTP, exit status 75), never a
+generic "database is locked".
 """
 
 from __future__ import annotations
@@ -14,14 +20,16 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import networkx as nx
 
+from graph.private import private_file, private_folder
 from graph.schema.mapping import OWNED, Changes, Edge, NodeRef
-from graph.store.base import Store, StoreError
+from graph.store.base import Store, StoreBusy, StoreError, StoreUnavailable
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (
@@ -47,6 +55,21 @@ T = TypeVar("T")
 
 DB_FILE = "tacmap.sqlite"
 REFERENCE_VERSION = "2"  # 2: Region nodes
+DEFAULT_LOCK_TIMEOUT = 10.0
+
+
+def lock_timeout() -> float:
+    """``TACMAP_LOCK_TIMEOUT``: how many seconds a write waits for another writer to finish."""
+    text = os.environ.get("TACMAP_LOCK_TIMEOUT", "").strip()
+    if not text:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise StoreError(f"TACMAP_LOCK_TIMEOUT {text!r} is not a number of seconds between 0 and 3600")
+    return seconds
 
 
 def default_data_dir() -> Path:
@@ -65,32 +88,68 @@ def _insert_and_patch(props: dict[str, Any]) -> tuple[str, str]:
 class EmbeddedStore(Store):
     name = "embedded"
 
-    def __init__(self, data_dir: Path | str | None = None) -> None:
+    def __init__(self, data_dir: Path | str | None = None, lock_seconds: float | None = None) -> None:
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
+        self.lock_seconds = lock_timeout() if lock_seconds is None else lock_seconds
+        self._lock = threading.RLock()  # the reading connection and the caches
+        self._write_lock = threading.Lock()  # the writing connection
         try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(
-                self.data_dir / DB_FILE, isolation_level=None, check_same_thread=False, timeout=30
-            )
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(SCHEMA)
+            private_file(private_folder(self.data_dir) / DB_FILE)
+            self._db = self._connect()
+            self._writer = self._connect()
+            with self._writing():
+                self._writer.execute("PRAGMA journal_mode=WAL")
+                self._writer.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(
+            raise StoreUnavailable(
                 f"cannot open the tacmap data in {self.data_dir}: {exc}. "
                 "Check the folder exists and is writable, or choose another with --data-dir."
             ) from exc
-        self._lock = threading.RLock()
         self._seen_version: int | None = None
         self._cache: tuple[dict[NodeRef, dict[str, Any]], list[Edge]] | None = None
         self._graph: nx.MultiDiGraph | None = None
         self._memo: dict[str, Any] = {}
         self.ensure_reference()
 
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(
+            self.data_dir / DB_FILE, isolation_level=None, check_same_thread=False, timeout=self.lock_seconds
+        )
+        db.execute("PRAGMA synchronous=FULL")
+        return db
+
+    def _busy(self) -> StoreBusy:
+        seconds = self.lock_seconds
+        return StoreBusy(
+            f"the tacmap data in {self.data_dir} is busy: another process has been writing to it for more "
+            f"than {seconds:g} s (TACMAP_LOCK_TIMEOUT). Nothing was written; try again in a moment.",
+            retry_after=max(1, round(seconds)),
+        )
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """The writing connection, waited for at most ``lock_seconds`` (by this process's other
+        threads, then by SQLite for other processes); :class:`StoreBusy` past that."""
+        if not self._write_lock.acquire(timeout=self.lock_seconds):
+            raise self._busy()
+        try:
+            yield self._writer
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise self._busy() from None
+            raise
+        finally:
+            self._write_lock.release()
+
+    def _changed(self) -> None:
+        with self._lock:
+            self._cache = None
+            self._graph = None
+            self._memo = {}
+
     # -- writing -----------------------------------------------------------------------------
     def write(self, changes: Changes) -> None:
-        with self._lock:
-            db = self._db
+        with self._writing() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
                 self._apply(db, changes)
@@ -99,9 +158,7 @@ class EmbeddedStore(Store):
                 db.execute("ROLLBACK")
                 raise
             finally:
-                self._cache = None
-                self._graph = None
-                self._memo = {}
+                self._changed()
 
     def _apply(self, db: sqlite3.Connection, changes: Changes) -> None:
         """Bulk statements; ``json_patch`` gives Cypher's ``SET n += props`` (a null removes)."""
@@ -150,26 +207,26 @@ class EmbeddedStore(Store):
             raise StoreError(f"{ends[(label, key)]} refers to a missing {label} {json.loads(key)!r}")
 
     def clear(self) -> None:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute("DELETE FROM edges")
-            self._db.execute("DELETE FROM nodes")
-            self._db.execute("DELETE FROM meta")
-            self._db.execute("COMMIT")
-            self._cache = None
-            self._graph = None
+        with self._writing() as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM edges")
+            db.execute("DELETE FROM nodes")
+            db.execute("DELETE FROM meta")
+            db.execute("COMMIT")
+        self._changed()
         self.ensure_reference()
 
     def ensure_reference(self) -> None:
         if not self._reference_loaded():
             super().ensure_reference()
-            with self._lock:
-                self._db.execute(
+            with self._writing() as db:
+                db.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('reference_version', ?)", (REFERENCE_VERSION,)
                 )
 
     def _reference_loaded(self) -> bool:
-        row = self._db.execute("SELECT value FROM meta WHERE name = 'reference_version'").fetchone()
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE name = 'reference_version'").fetchone()
         return bool(row) and row[0] == REFERENCE_VERSION
 
     # -- reading -----------------------------------------------------------------------------
@@ -221,5 +278,6 @@ class EmbeddedStore(Store):
         return module.embedded(self, **params)
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, self._write_lock:
             self._db.close()
+            self._writer.close()

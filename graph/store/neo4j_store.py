@@ -4,32 +4,87 @@ Reads go through ``execute_read`` and writes through ``execute_write``, so a ``n
 routes to the right cluster member and transient errors are retried by the driver. Cypher stays
 in the portable subset that Neo4j 5 and ArcadeDB's Bolt server both run (no APOC or GDS; dates as
 ISO strings). Labels and types in templates come from the schema, never from input.
+
+When the server goes away the driver retries for ``TACMAP_NEO4J_RETRY_SECONDS`` (5 by default,
+instead of the driver's 30) and connects with a timeout of ``TACMAP_NEO4J_CONNECT_SECONDS`` (5);
+then the command fails with one plain :class:`StoreUnavailable` naming the server and what to
+check (exit status 1, HTTP 503), like the embedded store. The driver's own retry messages are
+kept out of the terminal (a handler-less "neo4j" logger would print each one): an operator who
+wants them configures logging for "neo4j".
 """
 
 from __future__ import annotations
 
+import logging
 import os
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, DriverError, IncompleteCommit, Neo4jError, ServiceUnavailable
 
 from graph.queries import cypher
 from graph.schema import reference
 from graph.schema.mapping import KEYS, OWNED, Changes, Edge, NodeRef
 from graph.schema.regions import regions
-from graph.store.base import Store, StoreError
+from graph.store.base import Store, StoreError, StoreUnavailable
 
 BATCH = 2000
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+DEFAULT_RETRY_SECONDS = 5.0
+DEFAULT_CONNECT_SECONDS = 5.0
+T = TypeVar("T")
+
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
+
+def check_uri(uri: str) -> str:
+    """``uri`` if the driver can use it; else a :class:`StoreError` listing the forms it takes."""
+    try:
+        parts = urlsplit(uri.strip())
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if parts is None or parts.scheme not in SCHEMES or not parts.hostname or (port is not None and port <= 0):
+        raise StoreError(
+            f"NEO4J_URI {uri!r} is not an address the Neo4j driver takes: use bolt://HOST:7687 (one server) "
+            "or neo4j://HOST:7687 (a cluster), or bolt+s:// / neo4j+s:// for TLS (+ssc: a self-signed certificate)"
+        )
+    return uri.strip()
+
+
+def _seconds(name: str, default: float) -> float:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise StoreError(f"{name} {text!r} is not a number of seconds between 0 and 3600")
+    return value
 
 
 @dataclass(frozen=True)
 class Neo4jSettings:
+    """Where the server is and how long to wait for it; a malformed URI is refused here, at start."""
+
     uri: str
     user: str = "neo4j"
-    password: str = ""
+    password: str = field(default="", repr=False)
     database: str = "neo4j"
+    retry_seconds: float = field(
+        default_factory=lambda: _seconds("TACMAP_NEO4J_RETRY_SECONDS", DEFAULT_RETRY_SECONDS)
+    )
+    connect_seconds: float = field(
+        default_factory=lambda: _seconds("TACMAP_NEO4J_CONNECT_SECONDS", DEFAULT_CONNECT_SECONDS)
+    )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "uri", check_uri(self.uri))
 
     @classmethod
     def from_env(cls) -> Neo4jSettings | None:
@@ -58,15 +113,23 @@ class Neo4jStore(Store):
 
     def __init__(self, settings: Neo4jSettings) -> None:
         self.settings = settings
-        self.driver: Driver = GraphDatabase.driver(settings.uri, auth=(settings.user, settings.password))
+        self.driver: Driver = GraphDatabase.driver(
+            settings.uri,
+            auth=(settings.user, settings.password),
+            max_transaction_retry_time=settings.retry_seconds,
+            connection_timeout=settings.connect_seconds,
+            connection_acquisition_timeout=settings.connect_seconds + settings.retry_seconds,
+        )
         try:
             self.driver.verify_connectivity()
             for statement in cypher("constraints", "graph.schema").split(";"):
                 if statement.strip():
-                    self._session().run(statement).consume()
-        except (ServiceUnavailable, AuthError, Neo4jError, OSError) as exc:
+                    with self._session() as session:
+                        session.run(statement).consume()
+        except (DriverError, AuthError, Neo4jError, OSError) as exc:
             self.driver.close()
-            raise StoreError(
+            error = StoreUnavailable if isinstance(exc, ServiceUnavailable | OSError) else StoreError
+            raise error(
                 f"cannot use the Neo4j database at {settings.uri} (database {settings.database!r}): {exc}. "
                 "Check NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE, and that the server runs."
             ) from exc
@@ -75,9 +138,27 @@ class Neo4jStore(Store):
     def _session(self):
         return self.driver.session(database=self.settings.database)
 
+    def _call(self, work: Callable[[Any], T], write: bool = False) -> T:
+        """``work(tx)`` in a managed transaction (retried by the driver for ``retry_seconds``);
+        a server that stays away is one plain :class:`StoreUnavailable`."""
+        try:
+            with self._session() as session:
+                return (session.execute_write if write else session.execute_read)(work)
+        except IncompleteCommit:
+            raise StoreUnavailable(
+                f"the Neo4j server at {self.settings.uri} went away while committing: the write may or may "
+                "not have been made. Check the server, then run the same import again (importing a bundle "
+                "twice changes nothing)"
+            ) from None
+        except (DriverError, OSError) as exc:
+            raise StoreUnavailable(
+                f"the Neo4j server at {self.settings.uri} stopped answering ({type(exc).__name__}; retried "
+                f"{self.settings.retry_seconds:g} s): check that it is running and reachable from here "
+                "(NEO4J_URI). Nothing was changed."
+            ) from None
+
     def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        with self._session() as session:
-            return session.execute_read(lambda tx: [r.data() for r in tx.run(query, **params)])
+        return self._call(lambda tx: [r.data() for r in tx.run(query, **params)])
 
     def run_read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run ``graph/queries/<name>.cypher`` with parameters; rows as dicts."""
@@ -88,8 +169,7 @@ class Neo4jStore(Store):
 
     # -- writing -----------------------------------------------------------------------------
     def write(self, changes: Changes) -> None:
-        with self._session() as session:
-            session.execute_write(self._apply, changes)
+        self._call(lambda tx: self._apply(tx, changes), write=True)
 
     @staticmethod
     def _apply(tx: ManagedTransaction, changes: Changes) -> None:
@@ -116,8 +196,7 @@ class Neo4jStore(Store):
                     raise StoreError(f"{len(batch) - written} {kind} relationships refer to a missing node")
 
     def clear(self) -> None:
-        with self._session() as session:
-            session.execute_write(lambda tx: tx.run(cypher("delete_all")).consume())
+        self._call(lambda tx: tx.run(cypher("delete_all")).consume(), write=True)
         self.ensure_reference()
 
     def _reference_loaded(self) -> bool:
@@ -130,13 +209,12 @@ class Neo4jStore(Store):
 
     # -- reading -----------------------------------------------------------------------------
     def read_all(self) -> tuple[dict[NodeRef, dict[str, Any]], list[Edge]]:
-        with self._session() as session:
-            node_rows, edge_rows = session.execute_read(
-                lambda tx: (
-                    [r.data() for r in tx.run(cypher("read_nodes"))],
-                    [r.data() for r in tx.run(cypher("read_edges"))],
-                )
+        node_rows, edge_rows = self._call(
+            lambda tx: (
+                [r.data() for r in tx.run(cypher("read_nodes"))],
+                [r.data() for r in tx.run(cypher("read_edges"))],
             )
+        )
         nodes: dict[NodeRef, dict[str, Any]] = {}
         for row in node_rows:
             label = _label(row["labels"])
