@@ -238,3 +238,27 @@ def test_random_worlds_match_the_reference(store):
         assert (top[0].providers if top else None) == most
 
     check()
+
+
+def test_stated_shares_and_the_sector_share_decide_each_states_budget(store) -> None:
+    """A project of 1,000 with KEN 60 % and UGA 40 %, half of it in the selected sectors: KEN
+    receives 300 and UGA 200, not 250 each; without shares the split stays even."""
+    from tests.worlds import project, world
+
+    world(
+        store,
+        projects=[
+            project(
+                "S",
+                funders=["P1"],
+                states=["KEN", "UGA"],
+                budget=1000.0,
+                shares={"KEN": 60, "UGA": 40},
+                sector_share=50,
+            ),
+            project("E", funders=["P2"], states=["KEN", "UGA"], budget=100.0),
+        ],
+    )
+    found = {f.state: f for f in fragmentation(store, as_of="2024-06-01")}
+    assert found["KEN"].budget_usd == 300 + 50 and found["UGA"].budget_usd == 200 + 50
+    assert found["KEN"].shares == {"P1": round(100 * 300 / 350, 2), "P2": round(100 * 50 / 350, 2)}

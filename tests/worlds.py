@@ -56,10 +56,14 @@ def project(
     implementer: str | None = None,
     title: str | None = None,
     regions: Sequence[str] = (),
+    shares: dict[str, float] | None = None,
+    sector_share: float | None = None,
 ) -> Project:
     """A project record from keyword specs (defaults: funder P1, Kenya, article 5, calendar 2024)."""
     return Project(
         regions=sorted(set(regions)),
+        shares=dict(shares or {}),
+        sector_share=sector_share,
         id=id,
         title=title or f"Project {id}",
         funders=sorted(set(funders)),
@@ -183,13 +187,18 @@ def small_worlds(max_projects: int = 12, max_needs: int = 10) -> Any:
         projects = []
         for i in range(draw(st.integers(0, max_projects))):
             start = POOL_START + timedelta(days=draw(st.integers(0, 40)))
+            states = draw(st.lists(st.sampled_from(POOL_STATES), min_size=1, max_size=3, unique=True))
+            stated = draw(st.booleans())  # each State's share stated (IATI percentages), or an even split
+            shares = {s: float(draw(st.integers(1, 100 // len(states)))) for s in states} if stated else {}
             projects.append(
                 project(
                     f"X{i:02d}",
                     funders=draw(
                         st.lists(st.sampled_from(POOL_PROVIDERS), min_size=0, max_size=2, unique=True)
                     ),
-                    states=draw(st.lists(st.sampled_from(POOL_STATES), min_size=1, max_size=3, unique=True)),
+                    states=states,
+                    shares=shares,
+                    sector_share=draw(st.one_of(st.none(), st.integers(1, 100).map(float))),
                     articles=draw(
                         st.lists(st.sampled_from(POOL_ARTICLES), min_size=1, max_size=2, unique=True)
                     ),
@@ -332,7 +341,11 @@ def ref_fragmentation(
                 cell["projects"].add(p.id)
                 if p.budget_usd is None:
                     continue
-                part = p.budget_usd / len(p.beneficiaries) / len(chapters)
+                amount = p.budget_usd * (p.sector_share if p.sector_share is not None else 100) / 100
+                stated = p.shares.get(s)
+                part = (amount * stated / 100 if stated is not None else amount / len(p.beneficiaries)) / len(
+                    chapters
+                )
                 cell["budget"] += part
                 for f in p.funders:
                     cell["by"][f] = cell["by"].get(f, 0.0) + part / len(p.funders)
@@ -403,7 +416,8 @@ def ref_matrix(data: Bundle, rows: str, cols: str, as_of: date) -> dict[tuple[An
         for key in cells:
             cell = out.setdefault(key, {"needs": 0, "covered": 0, "projects": 0, "budget_usd": 0.0})
             cell["projects"] += 1
-            cell["budget_usd"] += (p.budget_usd or 0.0) / len(cells)
+            governed = (p.budget_usd or 0.0) * (p.sector_share if p.sector_share is not None else 100) / 100
+            cell["budget_usd"] += governed / len(cells)
     return out
 
 

@@ -53,6 +53,18 @@ def level(
     return "global"
 
 
+def governance_budget(budget: float | None, sector_share: float | None) -> float | None:
+    """The part of a project's budget in the selected sectors (all of it when not stated)."""
+    if budget is None:
+        return None
+    return budget if sector_share is None else budget * sector_share / 100
+
+
+def state_part(amount: float, share: float | None, beneficiaries: int) -> float:
+    """A State's part of an amount: its stated share (percent), else an even split."""
+    return amount * share / 100 if share is not None else amount / max(1, beneficiaries)
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectFacts:
     n: int  # rank of the id among all projects (n < m exactly when id < other id)
@@ -74,6 +86,8 @@ class ProjectFacts:
     groups: tuple[str, ...]  # distinct primary UN groups of its beneficiaries (NO_GROUP for none), sorted
     regional: bool = False  # reaches a Region of regional scope
     worldwide: bool = False  # reaches a Region of global scope
+    sector_share: float | None = None  # % of the budget in the selected sectors (None: all)
+    shares: tuple[tuple[str, float], ...] = ()  # (ISO3, % of the project) where the source states it
 
     @property
     def live(self) -> bool:
@@ -133,12 +147,14 @@ def _build(graph: Any) -> Portfolio:
         pid = node[1]
         funders = sorted(src[1] for src, kinds in pred[node].items() if "FUNDS" in kinds)
         states, forms_by_article = [], {}
-        implementer, network, scopes = None, False, set()
+        implementer, network, scopes, shares = None, False, set(), []
         for dst, kinds in succ[node].items():
             if "REACHES" in kinds:
                 scopes.add(graph.nodes[dst].get("scope"))
             if "BENEFITS" in kinds:
                 states.append(dst[1])
+                if kinds["BENEFITS"].get("share") is not None:
+                    shares.append((dst[1], kinds["BENEFITS"]["share"]))
             if "ADDRESSES" in kinds:
                 forms_by_article[dst[1]] = tuple(sorted(kinds["ADDRESSES"].get("forms") or ()))
             if "IMPLEMENTED_BY" in kinds:
@@ -168,6 +184,8 @@ def _build(graph: Any) -> Portfolio:
             groups=tuple(sorted({out.states[s].get("un_group") or NO_GROUP for s in states})),
             regional="regional" in scopes,
             worldwide="global" in scopes,
+            sector_share=props.get("sector_share"),
+            shares=tuple(sorted(shares)),
         )
     for node, props in need_nodes:
         state = next((src[1] for src, kinds in pred[node].items() if "HAS_NEED" in kinds), None)

@@ -12,15 +12,17 @@
 //   state, name, group (primary UN regional group or null)
 //   project          project id
 //   budget_usd       the project's whole budget (null when unknown)
+//   sector_share     % of that budget in the selected sectors (null: all of it)
+//   share            % of the project for this State, where stated (null: an even split)
 //   beneficiaries    number of States the project benefits (its budget is split among them)
 //   funders          ids of the providers funding it (its share is split among them)
 //   chapters         the distinct chapters of the articles it addresses
-MATCH (p:Project)-[:BENEFITS]->(s:State)
+MATCH (p:Project)-[b:BENEFITS]->(s:State)
 WHERE p.status <> 'cancelled' AND p.end >= $as_of
   AND ($state IS NULL OR s.iso3 = $state)
   AND ($group IS NULL OR s.un_group = $group)
 RETURN s.iso3 AS state, s.name AS name, s.un_group AS group, p.id AS project,
-       p.budget_usd AS budget_usd,
+       p.budget_usd AS budget_usd, p.sector_share AS sector_share, b.share AS share,
        COUNT { (p)-[:BENEFITS]->(:State) } AS beneficiaries,
        [(p)<-[:FUNDS]-(f:Provider) | f.id] AS funders,
        reduce(found = [], ch IN [(p)-[:ADDRESSES]->(a:Article) | a.chapter] |

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from graph.queries._portfolio import as_of_iso, live_from, portfolio
+from graph.queries._portfolio import as_of_iso, governance_budget, live_from, portfolio, state_part
 from graph.queries._results import Result, bulk
 from graph.store.base import Store
 
@@ -100,7 +100,8 @@ def _tallies(rows: list[dict[str, Any]], by_chapter: bool) -> dict[tuple[str, st
         else:
             keys = [(state, None)]
             parts = 1
-        share = None if budget is None else budget / (max(1, r["beneficiaries"]) * parts)
+        amount = governance_budget(budget, r["sector_share"])
+        share = None if amount is None else state_part(amount, r["share"], r["beneficiaries"]) / parts
         each = None if share is None or not funders else share / len(funders)
         for key in keys:
             t = out.get(key)
@@ -156,7 +157,8 @@ def fragmentation(
     """Providers, budget and Herfindahl index of the supply each State receives at ``as_of``.
 
     Supply = live projects that end on or after ``as_of`` (date or ISO string; default today).
-    A project's budget is split equally among its beneficiary States, then equally among its
+    A project's budget (its part in the selected sectors, ``sector_share``, when stated) goes to
+    each beneficiary State by its stated share, else in equal parts, then equally among its
     funders (and, with ``by_chapter``, equally among the chapters of its articles); projects
     without a budget count for the number of providers and projects, not for budget or shares.
 
@@ -205,6 +207,8 @@ def embedded(store: Store, *, as_of: str, state: str | None, group: str | None) 
                     "group": info.get("un_group"),
                     "project": p.id,
                     "budget_usd": p.budget,
+                    "sector_share": p.sector_share,
+                    "share": dict(p.shares).get(s),
                     "beneficiaries": len(p.states),
                     "funders": list(p.funders),
                     "chapters": chapters,

@@ -17,6 +17,7 @@
 //   reached       needs: ids of supply projects that benefit the State and address the article
 //   covered       needs: ids of those that also list the form or no forms (they cover these needs)
 //   budget_usd    project: its budget (null when unknown)
+//   sector_share  project: % of it in the selected sectors (null: all of it)
 //   beneficiaries project: number of beneficiary States
 //   network       project: true when it runs through a network
 //   regional      project: true when it reaches a Region of scope 'regional' (a regional programme)
@@ -34,7 +35,8 @@ RETURN 'needs' AS kind, w.needs AS needs, null AS id, [a.number] AS articles, [a
        [coalesce(s.un_group, 'none')] AS groups, [w.form] AS forms,
        [x IN supply | x.id] AS reached,
        [x IN supply WHERE size(x.forms) = 0 OR w.form IN x.forms | x.id] AS covered,
-       null AS budget_usd, null AS beneficiaries, null AS network, null AS regional, null AS worldwide
+       null AS budget_usd, null AS sector_share, null AS beneficiaries, null AS network, null AS regional,
+       null AS worldwide
 UNION ALL
 MATCH (p:Project)
 WHERE p.status <> 'cancelled' AND p.end >= $as_of
@@ -48,7 +50,7 @@ WITH p, groups, beneficiaries,
      collect(DISTINCT a.chapter) AS chapters,
      head(collect(coalesce(r.forms, []))) AS forms
 RETURN 'project' AS kind, null AS needs, p.id AS id, articles, chapters, groups, coalesce(forms, []) AS forms,
-       null AS reached, null AS covered, p.budget_usd AS budget_usd, beneficiaries,
+       null AS reached, null AS covered, p.budget_usd AS budget_usd, p.sector_share AS sector_share, beneficiaries,
        EXISTS { MATCH (p)-[:THROUGH]->(:Network) } AS network,
        EXISTS { MATCH (p)-[:REACHES]->(:Region {scope: 'regional'}) } AS regional,
        EXISTS { MATCH (p)-[:REACHES]->(:Region {scope: 'global'}) } AS worldwide

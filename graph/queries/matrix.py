@@ -34,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from graph.queries._portfolio import NO_GROUP, as_of_iso, level, live_from, portfolio
+from graph.queries._portfolio import NO_GROUP, as_of_iso, governance_budget, level, live_from, portfolio
 from graph.queries._results import bulk
 from graph.schema import reference
 from graph.store.base import Store
@@ -164,7 +164,7 @@ def build(raw: list[dict[str, Any]], rows: str, cols: str, as_of: str) -> pd.Dat
             if not touched:
                 continue  # touches no cell (no article, or no beneficiary for group)
             projects.add(r["id"])
-            amount = r["budget_usd"]
+            amount = governance_budget(r["budget_usd"], r["sector_share"])
             share = 0.0 if amount is None else amount / touched
             if amount is not None:
                 budget += amount
@@ -300,6 +300,7 @@ def embedded(store: Store, *, as_of: str) -> list[dict[str, Any]]:
                         "reached": reached,
                         "covered": [pid for pid, forms in supply if not forms or form in forms],
                         "budget_usd": None,
+                        "sector_share": None,
                         "beneficiaries": None,
                         "network": None,
                         "regional": None,
@@ -319,6 +320,7 @@ def embedded(store: Store, *, as_of: str) -> list[dict[str, Any]]:
                 "reached": None,
                 "covered": None,
                 "budget_usd": p.budget,
+                "sector_share": p.sector_share,
                 "beneficiaries": len(p.states),
                 "network": p.network,
                 "regional": p.regional,
