@@ -37,12 +37,12 @@ from graph.ingest.iati import (
     IatiLimits,
     Selection,
     SelectionError,
+    Upload,
     activity_articles,
     classify,
     codelist,
     codelist_dir,
     import_iati,
-    import_iati_bytes,
     keywords,
     kind_of,
     parse_rates,
@@ -344,7 +344,7 @@ def test_budgets_in_other_currencies_without_rates(embedded: EmbeddedStore) -> N
     assert held[USAID_KE].budget_usd == 12_000_000  # USD needs none
     # a currency the ECB does not publish stays unknown, with the amount kept in the report
     body = '<recipient-country code="KE"/><sector vocabulary="1" code="15113"/><budget><period-start iso-date="2022-01-01"/><period-end iso-date="2022-12-31"/><value currency="KES" value-date="2022-01-01">1000</value></budget>'
-    report = import_iati_bytes(embedded, one_activity(body), "kes.xml")
+    report = import_iati(embedded, Upload(one_activity(body), "kes.xml"))
     assert projects(embedded)["XX-TEST-1"].budget_usd is None
     assert any("cannot be converted (no ECB rate for KES)" in n for n in report.projects[0].notes)
 
@@ -381,7 +381,7 @@ def test_sectors_and_since(embedded: EmbeddedStore) -> None:
 )
 def test_activity_status_codes(embedded: EmbeddedStore, code: str, status: str) -> None:
     body = '<recipient-country code="KE"/><sector vocabulary="1" code="15113"/>'
-    report = import_iati_bytes(embedded, one_activity(body, status=code), "one.xml")
+    report = import_iati(embedded, Upload(one_activity(body, status=code), "one.xml"))
     assert projects(embedded)["XX-TEST-1"].status == status
     assert any("suspended" in n for n in report.projects[0].notes) == (code == "6")
     assert ProjectStatus(status) is STATUS[code]
@@ -389,7 +389,7 @@ def test_activity_status_codes(embedded: EmbeddedStore, code: str, status: str) 
 
 def test_activity_without_article_is_reported_not_stored(embedded: EmbeddedStore) -> None:
     body = '<recipient-country code="KE"/><sector vocabulary="1" code="15114"/>'  # no default articles
-    report = import_iati_bytes(embedded, one_activity(body), "one.xml", sectors=["15114"])
+    report = import_iati(embedded, Upload(one_activity(body), "one.xml"), sectors=["15114"])
     assert projects(embedded) == {}
     assert "no UNCAC article found" in report.left_out[0].message
 
@@ -466,7 +466,7 @@ def test_two_donors_funding_one_implementer_activity(
     data = f"""<iati-activities version="2.03">{_activity("AA-1-A1", "AA-1", 400)}{_activity("BB-2-A2", "BB-2", 300)}
 {implementer}</iati-activities>""".encode()
     assert schema.validate(etree.fromstring(data)), schema.error_log
-    report = import_iati_bytes(embedded, data, "cofunded.xml")
+    report = import_iati(embedded, Upload(data, "cofunded.xml"))
     [project] = embedded.export().projects
     assert project.id == "AA-1-A1" and project.funders == ["AA-1", "BB-2"]
     assert project.implementer == "XM-IMPL"
@@ -591,7 +591,7 @@ def test_200_mb_file_is_refused_before_parsing(embedded: EmbeddedStore, tmp_path
     assert "the file is 200" in str(error) and "over the limit of 200 MB" in str(error)
     # an upload is checked the same way, before parsing
     with pytest.raises(IatiError, match="over the limit of 1 MB"):
-        import_iati_bytes(embedded, b" " * (MB + 1), "upload.xml", limits=IatiLimits(max_file_bytes=MB))
+        import_iati(embedded, Upload(b" " * (MB + 1), "upload.xml"), limits=IatiLimits(max_file_bytes=MB))
 
 
 def test_truncated_file_is_skipped_with_activity_and_element(embedded: EmbeddedStore, tmp_path: Path) -> None:
@@ -648,7 +648,7 @@ def test_not_an_activity_file(embedded: EmbeddedStore, tmp_path: Path) -> None:
         (b'{"error": "not found"}', "json.xml", "looks like JSON"),
         (b"<html><body>Not found</body></html>", "page.xml", "an HTML page"),
     ]:
-        report = import_iati_bytes(embedded, data, name)
+        report = import_iati(embedded, Upload(data, name))
         [read] = report.files
         assert read.skipped is not None and message in read.skipped.message, (name, read.skipped)
     with pytest.raises(IatiError, match="no such file"):

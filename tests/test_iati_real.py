@@ -18,7 +18,7 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from graph.ingest.bundle import read_bundle, write_bundle
-from graph.ingest.iati import IatiError, import_iati, import_iati_bytes
+from graph.ingest.iati import IatiError, Upload, import_iati
 from graph.ingest.iati.activity import Money
 from graph.ingest.iati.money import to_usd
 from graph.ingest.load import import_bundle
@@ -184,7 +184,7 @@ def test_placeholder_refs_never_become_providers(
     raw = (REAL / "v2/dportal_dflat_activities_4e93a72.xml").read_bytes()
     changed = raw.replace(b'ref="N/A" role="4"', f'ref="{placeholder}" role="4"'.encode())
     assert changed != raw
-    import_iati_bytes(embedded, changed, "ec.xml", sectors=["121"], articles=[9])
+    import_iati(embedded, Upload(changed, "ec.xml"), sectors=["121"], articles=[9])
     orgs = providers(embedded)
     assert placeholder not in orgs and ";" not in "".join(orgs)
     assert projects(embedded)["XI-IATI-EC_DEVCO-2015/354-153"].implementer == "gov-BFA"

@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.audit import new_import_id
-from api.deps import Editor, ServicesDep, client_address
+from api.deps import Editor, Principal, Services, ServicesDep, client_address
 from api.errors import BodyTooLarge, ErrorBody, error_responses
 
 router = APIRouter(tags=["imports and export"], responses=error_responses(401, 403))
@@ -71,6 +71,27 @@ def _rejection(request: Request, problems: list[Any], what: str = "the bundle") 
     return JSONResponse(body.model_dump(mode="json"), status_code=422)
 
 
+def _received(
+    request: Request, services: Services, who: Principal, file: UploadFile, action: str
+) -> tuple[bytes, str, str, dict[str, Any]]:
+    """An upload read within the limit: its bytes, name, SHA-256 and the audit entry's fields."""
+    limit = services.settings.max_upload_bytes
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise BodyTooLarge(limit)
+    filename = file.filename or "upload"
+    digest = hashlib.sha256(data).hexdigest()
+    audit = {
+        "actor": who.actor,
+        "action": action,
+        "client": client_address(request),
+        "request_id": getattr(request.state, "request_id", None),
+        "filename": filename,
+        "sha256": digest,
+    }
+    return data, filename, digest, audit
+
+
 @router.post(
     "/imports",
     response_model=ImportResult,
@@ -86,21 +107,8 @@ def create_import(
     """Validate the whole bundle against what the store holds, then import it in one transaction."""
     from graph.ingest.bundle import BundleError, import_bundle, read_bundle_bytes, require_records
 
-    limit = services.settings.max_upload_bytes
-    data = file.file.read(limit + 1)
-    if len(data) > limit:
-        raise BodyTooLarge(limit)
-    filename = file.filename or "upload"
-    digest = hashlib.sha256(data).hexdigest()
+    data, filename, digest, audit = _received(request, services, who, file, "import")
     store = services.store
-    audit = {
-        "actor": who.actor,
-        "action": "import",
-        "client": client_address(request),
-        "request_id": getattr(request.state, "request_id", None),
-        "filename": filename,
-        "sha256": digest,
-    }
     import_id = new_import_id()
     try:
         # checked against the cached snapshot first (cheap); import_bundle checks again against
@@ -213,31 +221,17 @@ def create_iati_import(
     """Read leniently (files that are not IATI, and activities that cannot be recorded, are in the
     report), then import the selected activities in one transaction. Editors only; on the audit trail."""
     from graph.ingest.bundle import BundleError
-    from graph.ingest.iati import import_iati_bytes, parse_rates
+    from graph.ingest.iati import Upload, import_iati, parse_rates
 
-    limit = services.settings.max_upload_bytes
-    data = file.file.read(limit + 1)
-    if len(data) > limit:
-        raise BodyTooLarge(limit)
-    filename = file.filename or "upload.xml"
-    digest = hashlib.sha256(data).hexdigest()
-    audit = {
-        "actor": who.actor,
-        "action": "import.iati",
-        "client": client_address(request),
-        "request_id": getattr(request.state, "request_id", None),
-        "filename": filename,
-        "sha256": digest,
-    }
+    data, filename, digest, audit = _received(request, services, who, file, "import.iati")
     import_id = new_import_id()
     try:
         table = (
             parse_rates(rates.file.read(1024 * 1024 + 1), rates.filename or "rates.csv") if rates else None
         )
-        report = import_iati_bytes(
+        report = import_iati(
             services.store,
-            data,
-            filename,
+            Upload(data, filename),
             sectors=[x for x in sectors.split(",") if x.strip()],
             keywords=keywords,
             articles=[int(a) for a in articles.split(",") if a.strip()],

@@ -12,6 +12,7 @@ The mapping, element by element, is in ``graph/ingest/iati_mapping.md``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -50,12 +51,12 @@ __all__ = [
     "Providers",
     "Selection",
     "SelectionError",
+    "Upload",
     "activity_articles",
     "classify",
     "codelist",
     "codelist_dir",
     "import_iati",
-    "import_iati_bytes",
     "keywords",
     "kind_of",
     "parse_rates",
@@ -170,9 +171,17 @@ def run(
     return report
 
 
+@dataclass(frozen=True)
+class Upload:
+    """One uploaded file (XML, or a zip of XML files), as ``POST /imports/iati`` receives it."""
+
+    data: bytes
+    filename: str
+
+
 def import_iati(
     store: Store,
-    path: Path | str,
+    source: Path | str | Upload,
     *,
     sectors: Iterable[str] | None = None,
     keywords: bool = True,
@@ -185,13 +194,17 @@ def import_iati(
     stamp: dict[str, Any] | None = None,
     progress: Progress | None = None,
 ) -> IatiReport:
-    """Import an IATI activity file, a folder of them (recursively) or a zip, in one transaction.
+    """Import an IATI activity file, a folder of them (recursively), a zip, or an :class:`Upload`,
+    in one transaction.
 
     Raises :class:`IatiError` (nothing written) when the input is over a limit, or, with
     ``strict``, when any file or value cannot be read; a
     :class:`~graph.ingest.problems.BundleError` when the mapped projects fail validation."""
     selection = Selection.parse(list(sectors) if sectors is not None else None, keywords=keywords)
-    found, ignored = sources(Path(path), limits)
+    if isinstance(source, Upload):
+        found, ignored = bytes_sources(source.data, source.filename, limits), []
+    else:
+        found, ignored = sources(Path(source), limits)
     return run(
         store,
         found,
@@ -205,37 +218,4 @@ def import_iati(
         stamp={"imported_from": "iati", **(stamp or {})},
         progress=progress,
         ignored=ignored,
-    )
-
-
-def import_iati_bytes(
-    store: Store,
-    data: bytes,
-    filename: str,
-    *,
-    sectors: Iterable[str] | None = None,
-    keywords: bool = True,
-    since: date | None = None,
-    dry_run: bool = False,
-    strict: bool = False,
-    rates: Mapping[str, float] | None = None,
-    articles: Iterable[int] = (),
-    limits: IatiLimits = DEFAULT_LIMITS,
-    stamp: dict[str, Any] | None = None,
-    progress: Progress | None = None,
-) -> IatiReport:
-    """Import one uploaded IATI file (XML or a zip of XML files): what ``POST /imports/iati`` calls."""
-    selection = Selection.parse(list(sectors) if sectors is not None else None, keywords=keywords)
-    return run(
-        store,
-        bytes_sources(data, filename, limits),
-        selection=selection,
-        since=since,
-        dry_run=dry_run,
-        strict=strict,
-        rates=rates,
-        articles=check_articles(articles),
-        limits=limits,
-        stamp={"imported_from": "iati", **(stamp or {})},
-        progress=progress,
     )

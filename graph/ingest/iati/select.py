@@ -79,7 +79,9 @@ def _anchors() -> tuple[str, ...]:
     holding none of them cannot match, and ``in`` finds that far faster than the regular
     expression or the accent folding (most activities are not about corruption)."""
     words = {max(fold(t.term).split("*")[0].split(), key=len) for t in selection_terms()}
-    kept = {w for w in words if not any(o != w and o in w for o in words)}  # "corrupt" covers "anticorruption"
+    kept = {
+        w for w in words if not any(o != w and o in w for o in words)
+    }  # "corrupt" covers "anticorruption"
     return tuple(sorted({w[:5] for w in kept}))
 
 
