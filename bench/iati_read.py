@@ -160,9 +160,9 @@ def main() -> None:
             "",
             (
                 "| input | MB | activities | selected | bare lxml s (wall / CPU) | tacmap s (wall / CPU) | ratio (wall / CPU) "
-                "| tacmap activities/s | tacmap MB/s | bare peak RSS MiB | tacmap peak RSS MiB | largest file MB |"
+                "| tacmap activities/s | tacmap MB/s | bare peak RSS MiB | tacmap peak RSS MiB | tacmap RSS growth while reading MiB | largest file MB |"
             ),
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
             *rows,
             "",
         ]
