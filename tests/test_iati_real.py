@@ -463,3 +463,23 @@ def test_load_iati_is_on_the_audit_trail(tmp_path: Path) -> None:
     _, entries = AuditLog(AuthDB(tmp_path / "data")).entries()
     actions = [(e.action, e.outcome) for e in entries]
     assert ("import.iati", "ok") in actions and ("import.iati", "rejected") in actions
+
+
+def test_an_empty_value_is_a_warning_and_the_rest_counts(embedded: EmbeddedStore, tmp_path: Path) -> None:
+    """The habit of empty ``<value/>`` elements (seen in Czech transactions; none of the files here
+    has one): Canada's real activity with its first budget value emptied imports with a warning
+    naming the line, and its budget is the other five periods."""
+    raw = (REAL / "flat/flattener_canada.xml").read_bytes()
+    el = activity_xml(REAL / "flat/flattener_canada.xml", "CA-3-D002451001")
+    first = el.find("budget/value")
+    published = first.text
+    start = raw.index(f">{published}</value>".encode())
+    changed = raw[:start] + b"></value>" + raw[start + len(f">{published}</value>") :]
+    report = import_iati(embedded, Upload(changed, "canada.xml"), sectors=["151"])
+    [warning] = [w for w in report.warnings if w.kind == "empty value"]
+    assert warning.activity == "CA-3-D002451001" and warning.element == "budget/value" and warning.line
+    values = list(el.iterfind("budget/value"))[1:]
+    expected = sum(
+        to_usd(Money(float(v.text), "CAD", date.fromisoformat(v.get("value-date")))).usd or 0 for v in values
+    )
+    assert projects(embedded)["CA-3-D002451001"].budget_usd == pytest.approx(expected, abs=0.05)
