@@ -147,8 +147,8 @@ class Neo4jStore(Store):
         except IncompleteCommit:
             raise StoreUnavailable(
                 f"the Neo4j server at {self.settings.uri} went away while committing: the write may or may "
-                "not have been made. Check the server, then run the same import again (importing a bundle "
-                "twice changes nothing)"
+                "not have been made: check that it is running, then run the same import again (importing a "
+                "bundle twice changes nothing)"
             ) from None
         except (DriverError, OSError) as exc:
             raise StoreUnavailable(
