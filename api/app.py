@@ -3,7 +3,7 @@
 Tests build it against either store (``create_app(settings, store=open_store)``); ``tacmap serve``
 builds it in each worker through :func:`app_from_env`. Around every request one small ASGI
 middleware gives a request id (``X-Request-ID``, echoed or generated), refuses bodies over the
-upload limit (413), and writes one JSON log line; inside it, those of :mod:`api.security` add
+upload limit (413), and writes one JSON log line; inside it, those of :mod:`tacmap.api.security` add
 security headers, check ``Host`` when allowed hosts are set, check the key of a writing request
 before its body is read, and bound the workbook downloads of each key. ``/docs`` is Swagger UI served from the
 ``fastapi-offline`` package's files: no CDN, so it works without a network.
@@ -29,11 +29,10 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from api import errors
-from api.deps import Services
-from api.errors import BodyTooLarge, send_error, too_large_message
-from api.routers import (
+from tacmap.api import errors
+from tacmap.api.deps import Services
+from tacmap.api.errors import BodyTooLarge, send_error, too_large_message
+from tacmap.api.routers import (
     audit,
     experts,
     imports,
@@ -48,9 +47,9 @@ from api.routers import (
     states,
     templates,
 )
-from api.security import HeavyDownloads, KeyBeforeBody, SecurityHeaders
-from api.settings import Settings
-from graph.store import Store
+from tacmap.api.security import HeavyDownloads, KeyBeforeBody, SecurityHeaders
+from tacmap.api.settings import Settings
+from tacmap.graph.store import Store
 
 access_log = logging.getLogger("tacmap.api.access")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -172,7 +171,7 @@ def log_config(level: str = "INFO") -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "api.app.JsonFormatter"}},
+        "formatters": {"json": {"()": "tacmap.api.app.JsonFormatter"}},
         "handlers": {
             "stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
         },

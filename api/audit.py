@@ -14,8 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from api.auth import AuthDB, now
+from tacmap.api.auth import AuthDB, now
 
 
 def new_import_id() -> str:

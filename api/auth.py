@@ -25,11 +25,10 @@ from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from api.errors import Conflict, NotFound
-from graph.errors import TacmapError
-from graph.private import private_file, private_folder
-from graph.schema.reference import countries, suggest_iso3
+from tacmap.api.errors import Conflict, NotFound
+from tacmap.graph.errors import TacmapError
+from tacmap.graph.private import private_file, private_folder
+from tacmap.graph.schema.reference import countries, suggest_iso3
 
 AUTH_FILE = "auth.sqlite"
 PREFIX = "tm"
@@ -122,7 +121,7 @@ def split_key(token: str) -> tuple[str, str] | None:
 
 
 class AuthDB:
-    """The SQLite file that holds keys and the audit trail (see :mod:`api.audit`)."""
+    """The SQLite file that holds keys and the audit trail (see :mod:`tacmap.api.audit`)."""
 
     def __init__(self, data_dir: Path | str) -> None:
         self.path = private_file(private_folder(Path(data_dir)) / AUTH_FILE)

@@ -18,9 +18,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-
-from graph.errors import TacmapError
-from graph.store import Store, open_store
+from tacmap.graph.errors import TacmapError
+from tacmap.graph.store import Store, open_store
 
 app = typer.Typer(
     name="tacmap",
@@ -51,7 +50,7 @@ class OutputFormat(StrEnum):
 
 def _language(value: str | None) -> str:
     """``--lang`` checked: one of the six UN languages, else a usage error that lists them."""
-    from viz.i18n import UnknownLanguage, check
+    from tacmap.viz.i18n import UnknownLanguage, check
 
     try:
         return check(value)
@@ -72,7 +71,7 @@ LangOption = Annotated[
 
 def _audience(value: str) -> str:
     """``--audience`` checked now, so a typo is a usage error before any work is done."""
-    from graph.visibility import parse_audience
+    from tacmap.graph.visibility import parse_audience
 
     try:
         parse_audience(value)
@@ -171,10 +170,10 @@ def load(
 ) -> None:
     """Validate a bundle whole, then import it in one transaction (nothing is written if anything is wrong).
     The import is on the audit trail, as one through the API is (actor ``cli``)."""
-    from api.audit import AuditLog, new_import_id
-    from api.auth import AuthDB
-    from graph.ingest.bundle import BundleError, import_bundle, read_bundle, require_records
-    from graph.store import default_data_dir
+    from tacmap.api.audit import AuditLog, new_import_id
+    from tacmap.api.auth import AuthDB
+    from tacmap.graph.ingest.bundle import BundleError, import_bundle, read_bundle, require_records
+    from tacmap.graph.store import default_data_dir
 
     audit = AuditLog(AuthDB(state(ctx).data_dir or default_data_dir()))
     trail = {"actor": "cli", "action": "import", "client": "local", "filename": str(path)}
@@ -202,7 +201,7 @@ def export(
     format: Annotated[BundleFormat, typer.Option("--format", help="dir, zip or xlsx.")] = BundleFormat.dir,
 ) -> None:
     """Write the whole store as a bundle that `tacmap load` reads back."""
-    from graph.ingest.bundle import write_bundle
+    from tacmap.graph.ingest.bundle import write_bundle
 
     written = write_bundle(state(ctx).store.export(), path, format.value)
     out.print(f"exported to {written}")
@@ -220,8 +219,8 @@ def seed(
     ),
 ) -> None:
     """The illustrative seed world (not official data): load it, or write it with --out."""
-    from graph.ingest.bundle import import_bundle, write_bundle
-    from seed.generate import generate
+    from tacmap.graph.ingest.bundle import import_bundle, write_bundle
+    from tacmap.seed.generate import generate
 
     bundle = generate(scale=scale)
     if out_dir is not None:
@@ -256,8 +255,8 @@ def stats(
 @app.command()
 def demo(ctx: typer.Context) -> None:
     """Load the illustrative seed if the store is empty, then serve the API and maps on 127.0.0.1:8000."""
-    from graph.ingest.bundle import import_bundle
-    from seed.generate import generate
+    from tacmap.graph.ingest.bundle import import_bundle
+    from tacmap.seed.generate import generate
 
     store = state(ctx).store
     if store.export().size() == 0:
@@ -267,14 +266,14 @@ def demo(ctx: typer.Context) -> None:
     else:
         out.print("the store already holds data; nothing loaded")
     stats(ctx, OutputFormat.table)
-    from api.commands.serve import serve_demo
+    from tacmap.api.commands.serve import serve_demo
 
     serve_demo(ctx)
 
 
 def main() -> None:
     """Entry point: run the app and turn user errors into a message and an exit status."""
-    from graph.ingest.problems import BundleError
+    from tacmap.graph.ingest.problems import BundleError
 
     try:
         app()
@@ -294,4 +293,4 @@ def main() -> None:
 
 
 # Commands kept in their own modules register themselves on `app` when imported.
-from api.commands import iati, keys, maps, query, serve, templates  # noqa: F401
+from tacmap.api.commands import iati, keys, maps, query, serve, templates  # noqa: F401

@@ -17,20 +17,19 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, HTTPException, Query, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-
-from api.audit import AuditLog
-from api.auth import AuthDB, KeyStore, Role
-from api.errors import invalid
-from api.settings import Settings
-from graph.store import EmbeddedStore, Neo4jStore, Store, StoreError
-from graph.visibility import EVERYONE, PUBLIC, Audience
+from tacmap.api.audit import AuditLog
+from tacmap.api.auth import AuthDB, KeyStore, Role
+from tacmap.api.errors import invalid
+from tacmap.api.settings import Settings
+from tacmap.graph.store import EmbeddedStore, Neo4jStore, Store, StoreError
+from tacmap.graph.visibility import EVERYONE, PUBLIC, Audience
 
 if TYPE_CHECKING:
-    from api.routers.snapshot import DataCache
+    from tacmap.api.routers.snapshot import DataCache
 
 
 def open_configured_store(settings: Settings) -> Store:
-    """The store the settings name (the API's twin of :func:`graph.store.open_store`)."""
+    """The store the settings name (the API's twin of :func:`tacmap.graph.store.open_store`)."""
     if settings.store_kind == "embedded":
         return EmbeddedStore(settings.data_dir)
     if settings.neo4j is None:
@@ -66,9 +65,9 @@ class Services:
 
     @property
     def cache(self) -> DataCache:
-        """What this app computed from the store's data (see :class:`api.routers.snapshot.DataCache`)."""
+        """What this app computed from the store's data (see :class:`tacmap.api.routers.snapshot.DataCache`)."""
         if self._cache is None:
-            from api.routers.snapshot import DataCache
+            from tacmap.api.routers.snapshot import DataCache
 
             store = self.store
             with self._lock:
@@ -122,7 +121,7 @@ class Principal:
     @property
     def audience(self) -> Audience:
         """Restricted needs: editors and admins see them all, a viewer key scoped to a State sees
-        that State's, anonymous and other viewers none (see :mod:`graph.visibility`)."""
+        that State's, anonymous and other viewers none (see :mod:`tacmap.graph.visibility`)."""
         if self.sees_personal_data:
             return EVERYONE
         return Audience(state=self.state) if self.role is not None else PUBLIC

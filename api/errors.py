@@ -2,7 +2,7 @@
 
 Every error body has the same shape (:class:`ErrorBody`), so a script handles them one way:
 ``{"detail": "...", "request_id": "..."}``, plus ``problems`` (every row-level problem) when an
-uploaded bundle is refused. User errors (:class:`~graph.errors.TacmapError`) keep their message;
+uploaded bundle is refused. User errors (:class:`~tacmap.graph.errors.TacmapError`) keep their message;
 anything unexpected is logged with its traceback and answered with 500 and the request id only,
 which the operator finds in the log.
 """
@@ -19,8 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Send
-
-from graph.errors import TacmapError
+from tacmap.graph.errors import TacmapError
 
 log = logging.getLogger("tacmap.api")
 

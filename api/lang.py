@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Response
-
-from api.errors import invalid
-from graph.schema.reference import UN_LANGUAGES
-from viz.i18n import UnknownLanguage, check, choices, negotiate
+from tacmap.api.errors import invalid
+from tacmap.graph.schema.reference import UN_LANGUAGES
+from tacmap.viz.i18n import UnknownLanguage, check, choices, negotiate
 
 
 @dataclass(frozen=True)

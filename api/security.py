@@ -21,10 +21,9 @@ from collections import Counter
 from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from api.auth import Role, split_key
-from api.deps import KEY_INVALID, KEY_REQUIRED, Services, role_refused
-from api.errors import send_error
+from tacmap.api.auth import Role, split_key
+from tacmap.api.deps import KEY_INVALID, KEY_REQUIRED, Services, role_refused
+from tacmap.api.errors import send_error
 
 INLINE_SCRIPT = re.compile(rb"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
 DATA_BLOCK = re.compile(rb"""\btype\s*=\s*["']?application/(?:ld\+)?json""", re.IGNORECASE)

@@ -1,6 +1,6 @@
 """One typed settings object for the HTTP API, read once from the environment.
 
-Why one object: the factory :func:`api.app.create_app` takes it, so a test builds an app against
+Why one object: the factory :func:`tacmap.api.app.create_app` takes it, so a test builds an app against
 any store and any limits without touching environment variables, and ``tacmap serve`` passes the
 same values to every worker through the environment (the only thing uvicorn workers share).
 """
@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-from graph.store import Neo4jSettings, default_data_dir
-from graph.store.neo4j_store import check_uri
+from tacmap.graph.store import Neo4jSettings, default_data_dir
+from tacmap.graph.store.neo4j_store import check_uri
 
 MB = 1024 * 1024
 TRUE = {"1", "true", "yes", "on"}

@@ -13,9 +13,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel
-
-from graph.formulas import neutralise
-from graph.schema.reference import countries, state_name
+from tacmap.graph.formulas import neutralise
+from tacmap.graph.schema.reference import countries, state_name
 
 
 def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -78,7 +77,7 @@ def table(rows: Iterable[Any]) -> tuple[list[str], list[dict[str, Any]]]:
 
 def csv_bytes(columns: Sequence[str], rows: Sequence[dict[str, Any]], raw: bool = False) -> bytes:
     """UTF-8 with a BOM (so Excel reads accents right) and CRLF line ends. Texts a spreadsheet
-    would run as formulas get a ``'`` in front (:mod:`graph.formulas`) unless ``raw`` (for a
+    would run as formulas get a ``'`` in front (:mod:`tacmap.graph.formulas`) unless ``raw`` (for a
     program that reads the values, not a person opening them in a spreadsheet)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")

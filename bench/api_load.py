@@ -54,7 +54,7 @@ def tacmap() -> list[str]:
     return [
         sys.executable,
         "-c",
-        "import api.commands.serve, api.commands.keys; from api.cli import main; main()",
+        "import tacmap.api.commands.serve, tacmap.api.commands.keys; from tacmap.api.cli import main; main()",
     ]
 
 
@@ -141,15 +141,15 @@ def prepare(data_dir: Path, store: str, env: dict[str, str]) -> tuple[str, str]:
         check=True,
         capture_output=True,
     )
-    from api.auth import AuthDB, KeyStore
-    from graph.queries.experts import shortlist
-    from seed.generate import generate
+    from tacmap.api.auth import AuthDB, KeyStore
+    from tacmap.graph.queries.experts import shortlist
+    from tacmap.seed.generate import generate
 
     _, key = KeyStore(AuthDB(data_dir)).create("viewer", "bench")
-    from graph.store import EmbeddedStore
+    from tacmap.graph.store import EmbeddedStore
 
     probe = EmbeddedStore(data_dir / "probe")
-    from graph.ingest.bundle import import_bundle
+    from tacmap.graph.ingest.bundle import import_bundle
 
     bundle = generate(scale=1)
     import_bundle(probe, bundle)

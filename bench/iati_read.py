@@ -7,7 +7,7 @@ input's alone), it measures
 
 - **baseline**: ``lxml.etree.iterparse(tag="iati-activity")`` with the same safety flags,
   clearing each activity — the least any streaming reader can do;
-- **tacmap**: :func:`graph.ingest.iati.parse.read_document` per file with the default selection
+- **tacmap**: :func:`tacmap.graph.ingest.iati.parse.read_document` per file with the default selection
   (15113, SDG 16.5, keywords): the safety checks, the selection of every activity and the full
   read of the selected ones — everything an import does before mapping.
 
@@ -43,8 +43,8 @@ files = sorted(path.rglob("*.xml")) if path.is_dir() else [path]
 if mode == "baseline":
     from lxml import etree
 else:
-    from graph.ingest.iati.parse import DEFAULT_LIMITS, sources, read_document
-    from graph.ingest.iati.select import Selection
+    from tacmap.graph.ingest.iati.parse import DEFAULT_LIMITS, sources, read_document
+    from tacmap.graph.ingest.iati.select import Selection
     Selection.parse(None).reasons([], [], ["warm the keyword tables"])
 rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 wall, cpu = time.perf_counter(), time.process_time()

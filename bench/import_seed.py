@@ -17,9 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.ingest.bundle import import_bundle, read_bundle, write_bundle
-from graph.store import EmbeddedStore, Neo4jSettings, Neo4jStore
-from seed.generate import generate
+from tacmap.graph.ingest.bundle import import_bundle, read_bundle, write_bundle
+from tacmap.graph.store import EmbeddedStore, Neo4jSettings, Neo4jStore
+from tacmap.seed.generate import generate
+
 from tests.bolt_server import arcadedb_server, server_from_env
 
 

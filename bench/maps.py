@@ -30,15 +30,15 @@ sys.path.insert(0, str(ROOT))
 
 import networkx as nx
 from pyvis.network import Network
+from tacmap.graph.schema import mapping
+from tacmap.graph.store import EmbeddedStore
+from tacmap.seed.generate import generate
+from tacmap.viz import nodes as map_nodes
+from tacmap.viz.render import MapSpec, render
+from tacmap.viz.style import legend
 
 from bench.machine import cpu_model
-from graph.schema import mapping
-from graph.store import EmbeddedStore
-from seed.generate import generate
 from tests.chromium import chromium
-from viz import nodes as map_nodes
-from viz.render import MapSpec, render
-from viz.style import legend
 
 ORDER = ("State", "Provider", "Network", "Project", "Need")
 RESULTS = ROOT / "bench" / "results" / "maps.md"

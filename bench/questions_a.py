@@ -43,15 +43,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tacmap.graph.queries.fragmentation import darlings, fragmentation
+from tacmap.graph.queries.gaps import gaps
+from tacmap.graph.queries.matrix import matrix
+from tacmap.graph.queries.orphans import orphans
+from tacmap.graph.queries.overlaps import overlaps
+from tacmap.graph.schema import mapping
+from tacmap.graph.schema.models import Bundle
+from tacmap.graph.store import EmbeddedStore, Neo4jSettings, Neo4jStore, Store
+
 from bench.machine import cpu_model, memory_gib
-from graph.queries.fragmentation import darlings, fragmentation
-from graph.queries.gaps import gaps
-from graph.queries.matrix import matrix
-from graph.queries.orphans import orphans
-from graph.queries.overlaps import overlaps
-from graph.schema import mapping
-from graph.schema.models import Bundle
-from graph.store import EmbeddedStore, Neo4jSettings, Neo4jStore, Store
 from tests import worlds
 
 AS_OF = worlds.SEED_AS_OF  # the seed world's "today": 2009-09-01
@@ -119,7 +120,7 @@ def seed_world(scale: int, cache: Path) -> Bundle:
     if path.exists():
         with path.open("rb") as f:
             return pickle.load(f)
-    from seed.generate import generate
+    from tacmap.seed.generate import generate
 
     started = time.perf_counter()
     data = generate(scale)

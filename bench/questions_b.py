@@ -38,15 +38,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import networkx as nx
+from tacmap.graph.queries.experts import shortlist, shortlist_for
+from tacmap.graph.queries.networks import broker_metrics, network_members
+from tacmap.graph.queries.pairings import pairings
+from tacmap.graph.schema import reference
+from tacmap.graph.schema.mapping import to_changes
+from tacmap.graph.schema.models import Bundle
+from tacmap.graph.store import EmbeddedStore, Neo4jSettings, Neo4jStore, Store
 
 from bench.machine import cpu_model, memory_gib
-from graph.queries.experts import shortlist, shortlist_for
-from graph.queries.networks import broker_metrics, network_members
-from graph.queries.pairings import pairings
-from graph.schema import reference
-from graph.schema.mapping import to_changes
-from graph.schema.models import Bundle
-from graph.store import EmbeddedStore, Neo4jSettings, Neo4jStore, Store
 
 TARGETS = {10: 0.050, 100: 0.5}  # embedded store, warm, seconds per question
 
@@ -60,7 +60,7 @@ class OverBudget(Exception):
 
 def seed_bundle(scale: int, cache_dir: Path) -> tuple[Bundle, float | None]:
     """The seed at ``scale`` and the seconds generating it took (None when read from the cache)."""
-    from seed import generate as gen
+    from tacmap.seed import generate as gen
 
     source = hashlib.sha256(Path(gen.__file__).read_bytes()).hexdigest()[:12]
     path = cache_dir / f"seed-x{scale}-{source}.json"

@@ -26,13 +26,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.ingest.bundle import import_bundle
-from graph.queries.gaps import gaps
-from graph.queries.pairings import pairings
-from graph.store import EmbeddedStore, Store
-from graph.visibility import PUBLIC, NeedView
-from seed.generate import generate
-from viz.maps import build_map
+from tacmap.graph.ingest.bundle import import_bundle
+from tacmap.graph.queries.gaps import gaps
+from tacmap.graph.queries.pairings import pairings
+from tacmap.graph.store import EmbeddedStore, Store
+from tacmap.graph.visibility import PUBLIC, NeedView
+from tacmap.seed.generate import generate
+from tacmap.viz.maps import build_map
 
 AS_OF = "2009-09-01"
 RESULTS = ROOT / "bench" / "results" / "visibility.md"

@@ -19,11 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from graph.errors import TacmapError
-from graph.schema.mapping import Changes, Edge, NodeRef
-from graph.schema.models import Visibility
-from graph.schema.reference import countries, suggest_iso3
-from graph.store.base import Store, StoreError
+from tacmap.graph.errors import TacmapError
+from tacmap.graph.schema.mapping import Changes, Edge, NodeRef
+from tacmap.graph.schema.models import Visibility
+from tacmap.graph.schema.reference import countries, suggest_iso3
+from tacmap.graph.store.base import Store, StoreError
 
 T = TypeVar("T")
 Graph = tuple[dict[NodeRef, dict[str, Any]], list[Edge]]

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from functools import cache
 
-from graph.schema.models import (
+from tacmap.graph.schema.models import (
     Bundle,
     Expert,
     Implementation,
@@ -30,7 +30,7 @@ from graph.schema.models import (
     Provider,
     StateInfo,
 )
-from graph.schema.reference import Country, articles, countries, forms
+from tacmap.graph.schema.reference import Country, articles, countries, forms
 
 # --- States parties -------------------------------------------------------------------
 

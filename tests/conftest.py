@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 
-from graph.store import EmbeddedStore, Neo4jSettings, Neo4jStore, Store
+def _this_checkout_first() -> None:
+    """Make ``tacmap.graph`` and the others this checkout's folders, for these tests and for the
+    commands they start, whichever checkout the venv's editable install points at: a folder of
+    links ``tacmap/graph -> <checkout>/graph`` goes first on the path (the editable finder comes
+    after the path)."""
+    links = Path(tempfile.mkdtemp(prefix="tacmap-checkout-"))
+    atexit.register(shutil.rmtree, links, True)
+    (links / "tacmap").mkdir()
+    for folder in ("graph", "api", "viz", "seed"):
+        (links / "tacmap" / folder).symlink_to(ROOT / folder, target_is_directory=True)
+    sys.path.insert(0, str(links))
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(links), str(ROOT), os.environ.get("PYTHONPATH")])
+    )
+
+
+ROOT = Path(__file__).resolve().parent.parent
+_this_checkout_first()
+
+import pytest  # after the path is set
+from tacmap.graph.store import EmbeddedStore, Neo4jSettings, Neo4jStore, Store
+
 from tests.bolt_server import BoltServer, arcadedb_server, server_from_env
 
 STORES = ["embedded", "neo4j"]
-
-# Commands the tests start (`tacmap ...`, servers) run this checkout's code, not whichever checkout
-# the venv's editable install points at.
-ROOT = Path(__file__).resolve().parent.parent
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
 
 @pytest.fixture(scope="session")

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from tacmap.graph.schema.models import Expert, Implementation, Provider
+from tacmap.graph.store import EmbeddedStore
+from tacmap.graph.store.base import Store
 
-from graph.schema.models import Expert, Implementation, Provider
-from graph.store import EmbeddedStore
-from graph.store.base import Store
 from tests.worlds import bundle, load, need, project
 
 AS_OF = date(2024, 6, 1)

@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+import tacmap.api.commands.keys  # noqa: F401 - registers `tacmap keys`
+from tacmap.api.auth import AUTH_FILE, AuthDB, KeyStore, split_key
+from tacmap.api.cli import app as cli_app
+from tacmap.graph.store import Store
 from typer.testing import CliRunner
 
-import api.commands.keys
-from api.auth import AUTH_FILE, AuthDB, KeyStore, split_key
-from api.cli import app as cli_app
-from graph.store import Store
 from tests.test_api_support import Api, make_api
 
 KEY = re.compile(r"^tm_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$")
@@ -79,7 +79,7 @@ def test_keys_are_stored_hashed_with_a_visible_id(api: Api) -> None:
 
 
 def test_comparison_is_constant_time(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    from api import auth
+    from tacmap.api import auth
 
     calls: list[tuple[str, str]] = []
     real = auth.hmac.compare_digest

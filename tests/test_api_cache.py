@@ -7,8 +7,9 @@ import threading
 import time
 from pathlib import Path
 
-from api.routers.snapshot import CachedReads, DataCache
-from graph.store import EmbeddedStore
+from tacmap.api.routers.snapshot import CachedReads, DataCache
+from tacmap.graph.store import EmbeddedStore
+
 from tests.worlds import bundle, load, project
 
 

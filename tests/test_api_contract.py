@@ -21,10 +21,10 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from tacmap.api.app import create_app
+from tacmap.api.settings import Settings
+from tacmap.graph.store import Store
 
-from api.app import create_app
-from api.settings import Settings
-from graph.store import Store
 from tests.test_api_support import seeded_store
 
 __all__ = ["seeded_store"]

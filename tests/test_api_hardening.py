@@ -18,12 +18,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tacmap.api.auth import AuthDB, KeyStore
+from tacmap.api.commands.serve import allowed_hosts
+from tacmap.api.settings import Settings
+from tacmap.graph.errors import TacmapError
+from tacmap.graph.store import EmbeddedStore
 
-from api.auth import AuthDB, KeyStore
-from api.commands.serve import allowed_hosts
-from api.settings import Settings
-from graph.errors import TacmapError
-from graph.store import EmbeddedStore
 from tests.processes import free_port, stop, wait_until_up
 from tests.test_api_support import Api, make_api, seed_bundle
 from tests.worlds import load

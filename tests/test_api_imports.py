@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tacmap.api.auth import split_key
+from tacmap.graph.schema.models import Bundle, Expert
+from tacmap.graph.store import Store
 
-from api.auth import split_key
-from graph.schema.models import Bundle, Expert
-from graph.store import Store
 from tests.test_api_support import Api, make_api
 from tests.worlds import bundle, need, project
 
@@ -33,7 +33,7 @@ def small_world() -> Bundle:
 
 
 def as_bytes(data: Bundle, fmt: str, tmp_path: Path) -> bytes:
-    from graph.ingest.bundle import write_bundle
+    from tacmap.graph.ingest.bundle import write_bundle
 
     return write_bundle(data, tmp_path / f"bundle.{fmt}", fmt).read_bytes()
 
@@ -139,7 +139,7 @@ def test_missing_file_field_is_422(api: Api) -> None:
 
 @pytest.mark.parametrize("fmt", ["zip", "xlsx"])
 def test_export_round_trips_and_is_audited(api: Api, tmp_path: Path, fmt: str) -> None:
-    from graph.ingest.bundle import read_bundle_bytes
+    from tacmap.graph.ingest.bundle import read_bundle_bytes
 
     assert upload(api, as_bytes(small_world(), "zip", tmp_path)).status_code == 200
     response = api.get("/export", role="editor", params={"format": fmt})

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tacmap.api.app import JsonFormatter, create_app
+from tacmap.api.settings import Settings
+from tacmap.graph.errors import TacmapError
+from tacmap.graph.store import Store
 
-from api.app import JsonFormatter, create_app
-from api.settings import Settings
-from graph.errors import TacmapError
-from graph.store import Store
 from tests.test_api_support import Api, TestClient, make_api
 
 

@@ -33,7 +33,7 @@ def tacmap() -> list[str]:
     return [
         sys.executable,
         "-c",
-        "import api.commands.serve, api.commands.keys; from api.cli import main; main()",
+        "import tacmap.api.commands.serve, tacmap.api.commands.keys; from tacmap.api.cli import main; main()",
     ]
 
 
@@ -111,8 +111,8 @@ DEMO = """
 import sys
 from pathlib import Path
 import typer
-from api.cli import Context, app
-from api.commands.serve import serve_demo
+from tacmap.api.cli import Context, app
+from tacmap.api.commands.serve import serve_demo
 ctx = typer.Context(typer.main.get_command(app))
 ctx.obj = Context(Path(sys.argv[1]), None)
 serve_demo(ctx, port=int(sys.argv[2]))

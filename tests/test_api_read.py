@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from tacmap.graph.store import Store
 
-from graph.store import Store
 from tests.test_api_support import (
     Api,
     assert_no_email,
@@ -239,7 +239,7 @@ def all_items(api: Api, path: str, params: dict[str, Any], role: str = "viewer")
 
 
 def _need_with_shortlist(store: Store) -> str:
-    from graph.queries.experts import shortlist
+    from tacmap.graph.queries.experts import shortlist
 
     return next(n.id for n in seed_bundle().needs if n.state == "KEN" and shortlist(store, n.id))
 
@@ -274,7 +274,9 @@ def test_questions_answer_as_the_functions_do(
     if "need" in params:
         params["need"] = _need_with_shortlist(seeded_store)
     call = {("k" if k == "darlings" else k): v for k, v in params.items()}
-    expected = getattr(importlib.import_module(f"graph.queries.{module}"), function)(seeded_store, **call)
+    expected = getattr(importlib.import_module(f"tacmap.graph.queries.{module}"), function)(
+        seeded_store, **call
+    )
     # as an editor: viewers do not see restricted needs (tests/test_visibility.py)
     total, items = all_items(api, path, params, role="editor")
     assert total == len(expected)
@@ -284,7 +286,7 @@ def test_questions_answer_as_the_functions_do(
 
 
 def test_matrix(api: Api, seeded_store: Store) -> None:
-    from graph.queries.matrix import matrix, to_records
+    from tacmap.graph.queries.matrix import matrix, to_records
 
     expected = matrix(seeded_store, "form", "level", as_of=AS_OF)
     body = api.get("/matrix", params={"rows": "form", "cols": "level", "as_of": AS_OF, "limit": 500}).json()
@@ -297,7 +299,7 @@ def test_matrix(api: Api, seeded_store: Store) -> None:
 
 
 def test_network_metrics(api: Api, seeded_store: Store) -> None:
-    from graph.queries.networks import broker_metrics
+    from tacmap.graph.queries.networks import broker_metrics
 
     assert api.get("/networks/metrics").json() == _plain(broker_metrics(seeded_store))
     providers = rows_of_csv(api.get("/networks/metrics", params={"format": "csv"}).text)
@@ -329,7 +331,7 @@ def test_question_errors_are_plain(api: Api, path: str, params: dict[str, Any], 
 
 
 def test_maps_and_home_page(api: Api) -> None:
-    from viz.filters import KINDS
+    from tacmap.viz.filters import KINDS
 
     paths = ["/", *(f"/maps/{kind}" for kind in KINDS if kind != "ego"), "/maps/ego?node=State:KEN"]
     for path in [*paths, "/maps/gaps?group=african", "/maps/ego?node=Provider:unodc"]:

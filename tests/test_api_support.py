@@ -18,10 +18,10 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.settings import Settings
-from graph.schema.models import Bundle
-from graph.store import EmbeddedStore, Store
+from tacmap.api.app import create_app
+from tacmap.api.settings import Settings
+from tacmap.graph.schema.models import Bundle
+from tacmap.graph.store import EmbeddedStore, Store
 
 ROLES = ("viewer", "editor", "admin")
 
@@ -62,7 +62,7 @@ def make_api(store: Store, data_dir: Path, raise_server_exceptions: bool = True,
 
 @cache
 def seed_bundle() -> Bundle:
-    from seed.generate import generate
+    from tacmap.seed.generate import generate
 
     return generate(scale=1)
 
@@ -79,7 +79,7 @@ def seed_emails() -> set[str]:
 
 
 def load_seed(store: Store) -> None:
-    from graph.ingest.bundle import import_bundle
+    from tacmap.graph.ingest.bundle import import_bundle
 
     import_bundle(store, seed_bundle(), stamp={"import_id": "imp_seed"})
 

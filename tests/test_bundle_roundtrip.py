@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-
-from graph.ingest.bundle import ImportSummary, import_bundle, read_bundle, write_bundle
-from graph.schema.models import TABLES, Bundle
-from graph.store import EmbeddedStore, Store
+from tacmap.graph.ingest.bundle import ImportSummary, import_bundle, read_bundle, write_bundle
+from tacmap.graph.schema.models import TABLES, Bundle
+from tacmap.graph.store import EmbeddedStore, Store
 
 SAMPLE = {
     "providers.csv": (

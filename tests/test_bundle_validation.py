@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-
-from graph.ingest.bundle import (
+from tacmap.graph.ingest.bundle import (
     BundleError,
     Limits,
     Problem,
@@ -19,8 +18,8 @@ from graph.ingest.bundle import (
     read_bundle,
     read_bundle_bytes,
 )
-from graph.schema.models import Bundle, Project, Provider
-from graph.store import Store
+from tacmap.graph.schema.models import Bundle, Project, Provider
+from tacmap.graph.store import Store
 
 PROVIDERS = "id,name,kind,country\ngiz,GIZ,bilateral,DEU\nundp,UNDP,un_entity,\n"
 NETWORKS = "id,name,members\nearn,East Africa Network,KEN;UGA;TZA\n"

@@ -111,9 +111,9 @@ def test_user_errors_print_one_message_without_traceback(tmp_path: Path) -> None
 
 
 def test_query_prints_the_same_answers_as_the_question_functions(tmp_path: Path) -> None:
-    from graph.queries.gaps import gaps
-    from graph.queries.overlaps import overlaps
-    from graph.store import EmbeddedStore
+    from tacmap.graph.queries.gaps import gaps
+    from tacmap.graph.queries.overlaps import overlaps
+    from tacmap.graph.store import EmbeddedStore
 
     data = ["--data-dir", str(tmp_path)]
     assert tacmap(*data, "seed").returncode == 0
@@ -151,8 +151,8 @@ def test_query_user_errors(tmp_path: Path) -> None:
 
 
 def test_load_from_the_command_line_is_audited(tmp_path: Path) -> None:
-    from api.audit import AuditLog
-    from api.auth import AuthDB
+    from tacmap.api.audit import AuditLog
+    from tacmap.api.auth import AuthDB
 
     data = tmp_path / "data"
     good, broken = tmp_path / "good", tmp_path / "broken"

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tacmap.graph.formulas import FORMULA_START, neutralise, restore
+from tacmap.graph.ingest.bundle import import_bundle, read_bundle, write_bundle
+from tacmap.graph.schema.models import Bundle, Provider
+from tacmap.graph.store import EmbeddedStore, Store
 
-from graph.formulas import FORMULA_START, neutralise, restore
-from graph.ingest.bundle import import_bundle, read_bundle, write_bundle
-from graph.schema.models import Bundle, Provider
-from graph.store import EmbeddedStore, Store
 from tests.test_api_support import make_api
 from tests.worlds import bundle, load, need, project
 

@@ -10,16 +10,16 @@ import textwrap
 import time
 from pathlib import Path
 
-from graph.schema.mapping import to_changes
-from graph.schema.models import Bundle, Provider
-from graph.store import EmbeddedStore
+from tacmap.graph.schema.mapping import to_changes
+from tacmap.graph.schema.models import Bundle, Provider
+from tacmap.graph.store import EmbeddedStore
 
 WRITER = textwrap.dedent(
     """
     import sys
-    from graph.schema.mapping import to_changes
-    from graph.schema.models import Bundle, Provider
-    from graph.store import EmbeddedStore
+    from tacmap.graph.schema.mapping import to_changes
+    from tacmap.graph.schema.models import Bundle, Provider
+    from tacmap.graph.store import EmbeddedStore
 
     store = EmbeddedStore(sys.argv[1])
     store.write(to_changes(Bundle(providers=[Provider(id="first", name="First", kind="ngo")])))
@@ -79,9 +79,9 @@ def test_two_writer_processes_do_not_corrupt_the_store(tmp_path: Path) -> None:
     code = textwrap.dedent(
         """
         import sys
-        from graph.schema.mapping import to_changes
-        from graph.schema.models import Bundle, Provider
-        from graph.store import EmbeddedStore
+        from tacmap.graph.schema.mapping import to_changes
+        from tacmap.graph.schema.models import Bundle, Provider
+        from tacmap.graph.store import EmbeddedStore
 
         store = EmbeddedStore(sys.argv[1])
         tag = sys.argv[2]

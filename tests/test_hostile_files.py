@@ -17,10 +17,10 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
+from tacmap.graph.ingest.bundle import BundleError, Limits, read_bundle, read_bundle_bytes
+from tacmap.graph.schema.models import Bundle
+from tacmap.graph.store import EmbeddedStore
 
-from graph.ingest.bundle import BundleError, Limits, read_bundle, read_bundle_bytes
-from graph.schema.models import Bundle
-from graph.store import EmbeddedStore
 from tests.test_api_support import make_api
 
 TACMAP = str(Path(sys.executable).parent / "tacmap")

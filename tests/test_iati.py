@@ -27,9 +27,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from typer.testing import CliRunner
-
-from graph.ingest.iati import (
+from tacmap.graph.ingest.iati import (
     ORG_KIND,
     SECTOR_ARTICLES,
     STATUS,
@@ -48,13 +46,14 @@ from graph.ingest.iati import (
     parse_rates,
     read_rates,
 )
-from graph.ingest.iati.activity import Activity, Org
-from graph.ingest.iati.parse import bytes_sources, read_document
-from graph.ingest.iati.select import _terms_regex, fold, selection_terms
-from graph.ingest.load import import_bundle
-from graph.queries.overlaps import overlaps
-from graph.schema.models import Bundle, ProjectStatus, ProviderKind
-from graph.store import EmbeddedStore, Store
+from tacmap.graph.ingest.iati.activity import Activity, Org
+from tacmap.graph.ingest.iati.parse import bytes_sources, read_document
+from tacmap.graph.ingest.iati.select import _terms_regex, fold, selection_terms
+from tacmap.graph.ingest.load import import_bundle
+from tacmap.graph.queries.overlaps import overlaps
+from tacmap.graph.schema.models import Bundle, ProjectStatus, ProviderKind
+from tacmap.graph.store import EmbeddedStore, Store
+from typer.testing import CliRunner
 
 DATA = Path(__file__).parent / "data" / "iati" / "hand"
 XSD_DIR = DATA.parent / "schema-2.03"
@@ -330,8 +329,8 @@ def test_dry_run_writes_nothing(embedded: EmbeddedStore) -> None:
 
 def test_budgets_in_other_currencies_without_rates(embedded: EmbeddedStore) -> None:
     """Without --rates, SEK is converted at the ECB rate of the budget's value date."""
-    from graph.ingest.iati.activity import Money
-    from graph.ingest.iati.money import to_usd
+    from tacmap.graph.ingest.iati.activity import Money
+    from tacmap.graph.ingest.iati.money import to_usd
 
     report = import_iati(embedded, DATA)
     held = projects(embedded)
@@ -666,8 +665,8 @@ def test_versions_2_01_and_2_02_are_read() -> None:
 
 
 def test_command_line(tmp_path: Path) -> None:
-    import api.commands.iati  # noqa: F401 - registers `tacmap load-iati`
-    from api.cli import app
+    import tacmap.api.commands.iati  # noqa: F401 - registers `tacmap load-iati`
+    from tacmap.api.cli import app
 
     runner = CliRunner()
     base = ["--data-dir", str(tmp_path / "data"), "load-iati"]

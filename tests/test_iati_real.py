@@ -15,15 +15,14 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from tacmap.graph.ingest.bundle import read_bundle, write_bundle
+from tacmap.graph.ingest.iati import IatiError, Upload, import_iati
+from tacmap.graph.ingest.iati.activity import Money
+from tacmap.graph.ingest.iati.money import to_usd
+from tacmap.graph.ingest.load import import_bundle
+from tacmap.graph.schema.models import Project, Provider
+from tacmap.graph.store import EmbeddedStore, Store
 from typer.testing import CliRunner
-
-from graph.ingest.bundle import read_bundle, write_bundle
-from graph.ingest.iati import IatiError, Upload, import_iati
-from graph.ingest.iati.activity import Money
-from graph.ingest.iati.money import to_usd
-from graph.ingest.load import import_bundle
-from graph.schema.models import Project, Provider
-from graph.store import EmbeddedStore, Store
 
 REAL = Path(__file__).parent / "data" / "iati" / "real"
 BROKEN = Path(__file__).parent / "data" / "iati" / "broken"
@@ -313,7 +312,7 @@ def test_reporting_organisation_vocabularies_do_not_select(embedded: EmbeddedSto
 
 
 def test_keywords_select_in_donor_languages() -> None:
-    from graph.ingest.iati.select import Selection
+    from tacmap.graph.ingest.iati.select import Selection
 
     keywords_only = Selection.parse([], keywords=True)
     for text in [
@@ -357,7 +356,7 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def test_everything_at_once_exits_0_and_names_each_skipped_file(tmp_path: Path) -> None:
-    from api.cli import app
+    from tacmap.api.cli import app
 
     folder = corpus(tmp_path)
     out = tmp_path / "report.json"
@@ -447,9 +446,9 @@ def test_post_imports_iati_dry_run_then_import_and_the_state_page(store: Store, 
 
 
 def test_load_iati_is_on_the_audit_trail(tmp_path: Path) -> None:
-    from api.audit import AuditLog
-    from api.auth import AuthDB
-    from api.cli import app
+    from tacmap.api.audit import AuditLog
+    from tacmap.api.auth import AuthDB
+    from tacmap.api.cli import app
 
     runner = CliRunner()
     base = ["--data-dir", str(tmp_path / "data"), "load-iati"]

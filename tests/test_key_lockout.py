@@ -7,12 +7,12 @@ import logging
 from pathlib import Path
 
 import pytest
+from tacmap.api.auth import AuthDB, KeyStore, split_key
+from tacmap.api.cli import app as cli_app
+from tacmap.api.errors import Conflict
+from tacmap.graph.store import EmbeddedStore
 from typer.testing import CliRunner
 
-from api.auth import AuthDB, KeyStore, split_key
-from api.cli import app as cli_app
-from api.errors import Conflict
-from graph.store import EmbeddedStore
 from tests.test_api_support import Api, make_api
 
 

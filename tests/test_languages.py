@@ -12,20 +12,20 @@ from pathlib import Path
 import pytest
 from babel import Locale
 from babel.messages.pofile import read_po
+from tacmap.graph.schema.reference import UN_GROUPS, UN_LANGUAGES, country, region_name, state_name
+from tacmap.graph.store import EmbeddedStore, Store
+from tacmap.viz import i18n
+from tacmap.viz.filters import KINDS
+from tacmap.viz.home import home_page
+from tacmap.viz.i18n import GROUP_NAMES, UnknownLanguage, check, extract, negotiate, plurals, use
+from tacmap.viz.maps import build_map, map_spec
+from tacmap.viz.render import graph_data
+from tacmap.viz.style import EDGE_STYLES, NODE_STYLES
 from typer.testing import CliRunner
 
-from graph.schema.reference import UN_GROUPS, UN_LANGUAGES, country, region_name, state_name
-from graph.store import EmbeddedStore, Store
 from tests import map_world
 from tests.map_world import AS_OF, EGO_NODE, world
 from tests.test_api_support import Api, make_api
-from viz import i18n
-from viz.filters import KINDS
-from viz.home import home_page
-from viz.i18n import GROUP_NAMES, UnknownLanguage, check, extract, negotiate, plurals, use
-from viz.maps import build_map, map_spec
-from viz.render import graph_data
-from viz.style import EDGE_STYLES, NODE_STYLES
 
 __all__ = ["world"]  # the module-scoped fixture, imported
 
@@ -151,7 +151,7 @@ def _catalog(lang: str):
 
 
 def test_template_matches_the_code() -> None:
-    """``tacmap.pot`` lists exactly what the code marks (run ``python -m viz.i18n`` after changing it)."""
+    """``tacmap.pot`` lists exactly what the code marks (run ``python -m tacmap.viz.i18n`` after changing it)."""
     with (i18n.LOCALE_DIR / "tacmap.pot").open("rb") as source:
         template = read_po(source)
     assert {m.id for m in template if m.id} == {m.id for m in extract() if m.id}
@@ -166,8 +166,8 @@ def test_catalog_is_complete_and_has_nothing_stale(lang: str) -> None:
     entries = {m.id: m for m in catalog if m.id}
     missing = sorted(str(i) for i in code - set(entries))
     stale = sorted(str(i) for i in set(entries) - code)
-    assert missing == [], f"untranslated in {lang}: run `python -m viz.i18n`, then translate {missing}"
-    assert stale == [], f"stale in {lang}: run `python -m viz.i18n` to drop {stale}"
+    assert missing == [], f"untranslated in {lang}: run `python -m tacmap.viz.i18n`, then translate {missing}"
+    assert stale == [], f"stale in {lang}: run `python -m tacmap.viz.i18n` to drop {stale}"
     for msgid, entry in entries.items():
         assert not entry.fuzzy, (lang, msgid)
         texts = [entry.string] if isinstance(msgid, str) else list(entry.string)
@@ -348,8 +348,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(data_dir: Path, *args: str, env: dict[str, str] | None = None):
-    import api.commands.maps  # noqa: F401 - registers `tacmap map` (and `query` with it)
-    from api.cli import app
+    import tacmap.api.commands.maps  # noqa: F401 - registers `tacmap map` (and `query` with it)
+    from tacmap.api.cli import app
 
     return CliRunner().invoke(app, ["--data-dir", str(data_dir), *args], env=env)
 

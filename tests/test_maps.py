@@ -9,18 +9,18 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
+from tacmap.graph.schema import mapping
+from tacmap.graph.store import EmbeddedStore, Store
+from tacmap.viz.filters import KINDS, MapError, UnknownNode
+from tacmap.viz.home import home_page
+from tacmap.viz.labels import LINE_HEIGHT, text_width
+from tacmap.viz.maps import build_map, map_spec
+from tacmap.viz.render import REMOTE, graph_data
+from tacmap.viz.style import FONT_SIZE
 from typer.testing import CliRunner
 
-from graph.schema import mapping
-from graph.store import EmbeddedStore, Store
 from tests import map_world
 from tests.map_world import AS_OF, EGO_NODE, EMAIL, EXPECTED, EXPERT_NAME, XSS_NAME, XSS_TITLE
-from viz.filters import KINDS, MapError, UnknownNode
-from viz.home import home_page
-from viz.labels import LINE_HEIGHT, text_width
-from viz.maps import build_map, map_spec
-from viz.render import REMOTE, graph_data
-from viz.style import FONT_SIZE
 
 # A resource the page would load from a URL: <script src>, <link href>, <img src>… (inline data: is fine).
 RESOURCE = re.compile(
@@ -52,7 +52,7 @@ def embedded_world(tmp_path_factory: pytest.TempPathFactory) -> Store:
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Store:
     """The illustrative seed world (scale 1) in an embedded store."""
-    from seed.generate import generate
+    from tacmap.seed.generate import generate
 
     store = EmbeddedStore(tmp_path_factory.mktemp("seed") / "data")
     store.write(mapping.to_changes(generate(1)))
@@ -284,8 +284,8 @@ def test_home_page(embedded_world: Store) -> None:
 
 
 def test_command_line_writes_a_map(tmp_path: Path) -> None:
-    import api.commands.maps  # noqa: F401 - registers `tacmap map`
-    from api.cli import app
+    import tacmap.api.commands.maps  # noqa: F401 - registers `tacmap map`
+    from tacmap.api.cli import app
 
     data_dir = tmp_path / "data"
     with EmbeddedStore(data_dir) as store:
@@ -352,7 +352,7 @@ def test_titles_that_mention_urls_stay_text(tmp_path: Path) -> None:
 
 
 def test_no_physics_and_no_dynamic_edges(embedded_world: Store) -> None:
-    from viz.render import vis_options
+    from tacmap.viz.render import vis_options
 
     options = vis_options(100)
     assert options["physics"]["enabled"] is False and options["edges"]["smooth"] is False

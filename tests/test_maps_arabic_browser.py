@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tacmap.graph.store import Store
+from tacmap.viz.i18n import _, use
+from tacmap.viz.labels import text_width
+from tacmap.viz.maps import build_map, map_spec
+from tacmap.viz.style import FONT_SIZE
 
-from graph.store import Store
 from tests.chromium import chromium, console_errors, local, traffic
 from tests.map_world import AS_OF, EXPECTED, world
-from viz.i18n import _, use
-from viz.labels import text_width
-from viz.maps import build_map, map_spec
-from viz.style import FONT_SIZE
 
 __all__ = ["world"]  # the module-scoped fixture, imported
 

@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tacmap.graph.schema import mapping
+from tacmap.graph.store import EmbeddedStore, Store
+from tacmap.viz.filters import KINDS
+from tacmap.viz.labels import text_width
+from tacmap.viz.maps import build_map
+from tacmap.viz.style import FONT_SIZE
 
-from graph.schema import mapping
-from graph.store import EmbeddedStore, Store
 from tests.chromium import available, chromium, console_errors, local, traffic
 from tests.map_world import AS_OF, EGO_NODE, EXPECTED, XSS_NAME, XSS_TITLE, world
-from viz.filters import KINDS
-from viz.labels import text_width
-from viz.maps import build_map
-from viz.style import FONT_SIZE
 
 __all__ = ["world"]  # the module-scoped fixture, imported
 
@@ -156,7 +156,7 @@ def test_search_highlights_and_names(browser: Any, world: Store, tmp_path: Path)
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    from seed.generate import generate
+    from tacmap.seed.generate import generate
 
     store = EmbeddedStore(tmp_path_factory.mktemp("seed") / "data")
     store.write(mapping.to_changes(generate(1)))
@@ -196,10 +196,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(world: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The API app (anonymous reads on) over the hand-built world, in a thread."""
+    import tacmap.api.app as app_module
     import uvicorn
-
-    import api.app as app_module
-    from api.settings import Settings
+    from tacmap.api.settings import Settings
 
     settings = Settings(store="embedded", data_dir=tmp_path_factory.mktemp("api"), anonymous_read=True)
     app = app_module.create_app(settings, store=world)

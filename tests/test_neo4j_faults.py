@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tacmap.api.audit import AuditLog
+from tacmap.api.auth import AuthDB
+from tacmap.api.settings import Settings
+from tacmap.graph.ingest.bundle import write_bundle
+from tacmap.graph.store import Neo4jSettings, Neo4jStore, StoreError
 
-from api.audit import AuditLog
-from api.auth import AuthDB
-from api.settings import Settings
-from graph.ingest.bundle import write_bundle
-from graph.store import Neo4jSettings, Neo4jStore, StoreError
 from tests.bolt_server import BoltServer, arcadedb_server
 from tests.test_api_support import make_api
 
@@ -101,7 +101,7 @@ def assert_plain_failure(done: subprocess.CompletedProcess[str], server: BoltSer
 
 @pytest.fixture(scope="module")
 def big_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from seed.generate import generate
+    from tacmap.seed.generate import generate
 
     return write_bundle(generate(scale=10), tmp_path_factory.mktemp("seed") / "seed10", "dir")
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tacmap.graph.queries.experts import ShortlistEntry, balance, ranking, shortlist, shortlist_for
+from tacmap.graph.schema import reference
+from tacmap.graph.schema.mapping import to_changes
+from tacmap.graph.schema.models import Bundle, Expert, Need
+from tacmap.graph.store import EmbeddedStore, Store
 
-from graph.queries.experts import ShortlistEntry, balance, ranking, shortlist, shortlist_for
-from graph.schema import reference
-from graph.schema.mapping import to_changes
-from graph.schema.models import Bundle, Expert, Need
-from graph.store import EmbeddedStore, Store
 from tests.worlds import bundle, load, need, seed_bundle
 
 

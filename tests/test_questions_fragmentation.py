@@ -8,12 +8,12 @@ import math
 
 import pytest
 from hypothesis import given, settings
+from tacmap.graph.queries import fragmentation as fq
+from tacmap.graph.queries import orphans as oq
+from tacmap.graph.queries.fragmentation import darlings, fragmentation, herfindahl
+from tacmap.graph.queries.orphans import orphans
+from tacmap.graph.store import EmbeddedStore
 
-from graph.queries import fragmentation as fq
-from graph.queries import orphans as oq
-from graph.queries.fragmentation import darlings, fragmentation, herfindahl
-from graph.queries.orphans import orphans
-from graph.store import EmbeddedStore
 from tests.worlds import (
     SEED_AS_OF,
     canonical,

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
+from tacmap.graph.queries import gaps as q
+from tacmap.graph.queries.gaps import gaps
+from tacmap.graph.store import EmbeddedStore
 
-from graph.queries import gaps as q
-from graph.queries.gaps import gaps
-from graph.store import EmbeddedStore
 from tests.worlds import SEED_AS_OF, canonical, need, ref_gaps, reset, seed_bundle, small_worlds, world
 from tests.worlds import project as P
 

@@ -12,10 +12,10 @@ import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import given, settings
+from tacmap.graph.queries import matrix as q
+from tacmap.graph.queries.matrix import DIMENSIONS, matrix, to_csv, to_json, to_records, to_xlsx
+from tacmap.graph.store import EmbeddedStore
 
-from graph.queries import matrix as q
-from graph.queries.matrix import DIMENSIONS, matrix, to_csv, to_json, to_records, to_xlsx
-from graph.store import EmbeddedStore
 from tests.worlds import (
     SEED_AS_OF,
     canonical,

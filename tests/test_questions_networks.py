@@ -14,11 +14,11 @@ import networkx as nx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tacmap.graph.queries.networks import BrokerMetrics, broker_metrics, group_betweenness, network_members
+from tacmap.graph.schema.mapping import to_changes
+from tacmap.graph.schema.models import Bundle, Network, Provider
+from tacmap.graph.store import EmbeddedStore, Store
 
-from graph.queries.networks import BrokerMetrics, broker_metrics, group_betweenness, network_members
-from graph.schema.mapping import to_changes
-from graph.schema.models import Bundle, Network, Provider
-from graph.store import EmbeddedStore, Store
 from tests.worlds import bundle, load, project, seed_bundle
 
 

@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 from hypothesis import given, settings
+from tacmap.graph.queries import overlaps as q
+from tacmap.graph.queries.overlaps import overlaps
+from tacmap.graph.store import EmbeddedStore
 
-from graph.queries import overlaps as q
-from graph.queries.overlaps import overlaps
-from graph.store import EmbeddedStore
 from tests.worlds import (
     canonical,
     ref_overlaps,

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tacmap.graph.queries.pairings import Pairing, pairings
+from tacmap.graph.schema import reference
+from tacmap.graph.schema.mapping import to_changes
+from tacmap.graph.schema.models import Bundle, Expert, Implementation, Need, Network
+from tacmap.graph.store import EmbeddedStore, Store
 
-from graph.queries.pairings import Pairing, pairings
-from graph.schema import reference
-from graph.schema.mapping import to_changes
-from graph.schema.models import Bundle, Expert, Implementation, Need, Network
-from graph.store import EmbeddedStore, Store
 from tests.worlds import bundle, load, need, project, seed_bundle
 
 
@@ -253,16 +253,18 @@ def test_gaps_only_uses_the_gaps_question(store: Store, monkeypatch: pytest.Monk
         calls.append((as_of, filters))
         return [types.SimpleNamespace(need="N2")]
 
-    monkeypatch.setitem(sys.modules, "graph.queries.gaps", types.SimpleNamespace(gaps=fake_gaps))
+    monkeypatch.setitem(sys.modules, "tacmap.graph.queries.gaps", types.SimpleNamespace(gaps=fake_gaps))
     assert {p.need for p in pairings(store, gaps_only=True, as_of=date(2024, 6, 1))} == {"N2"}
     assert {p.need for p in pairings(store, gaps_only=True, as_of=date(2024, 6, 1), state="KEN")} == {"N2"}
     assert calls == [(date(2024, 6, 1), {}), (date(2024, 6, 1), {"state": "KEN"})]
-    monkeypatch.setitem(sys.modules, "graph.queries.gaps", types.SimpleNamespace(gaps=lambda s, **kw: []))
+    monkeypatch.setitem(
+        sys.modules, "tacmap.graph.queries.gaps", types.SimpleNamespace(gaps=lambda s, **kw: [])
+    )
     assert pairings(store, gaps_only=True) == []
 
 
 def test_gaps_only_with_the_real_gaps_question(store: Store) -> None:
-    import graph.queries.gaps as gaps_module
+    import tacmap.graph.queries.gaps as gaps_module
 
     assert hasattr(gaps_module, "gaps")
     load(

@@ -5,9 +5,8 @@ import socket
 import pytest
 from countrygroups import UN_REGIONAL_GROUPS
 from hdx.location.country import Country as HDXCountry
-
-from graph.schema import reference
-from graph.schema.reference import (
+from tacmap.graph.schema import reference
+from tacmap.graph.schema.reference import (
     UN_GROUPS,
     UN_LANGUAGES,
     articles,

@@ -9,11 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
+from tacmap.viz.filters import KINDS
 
 from tests.chromium import console_errors
 from tests.map_world import AS_OF, world
 from tests.test_maps_browser import browser, open_page, server
-from viz.filters import KINDS
 
 __all__ = ["browser", "server", "world"]
 

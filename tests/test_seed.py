@@ -12,10 +12,9 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
-
-from graph.schema.models import Bundle, Project, record_key
-from graph.schema.reference import articles, countries, forms
-from seed.generate import AS_OF, generate, overlapping_ids
+from tacmap.graph.schema.models import Bundle, Project, record_key
+from tacmap.graph.schema.reference import articles, countries, forms
+from tacmap.seed.generate import AS_OF, generate, overlapping_ids
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,12 +5,20 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-from graph.schema import reference
-from graph.schema.mapping import Changes, Edge, Node, to_changes
-from graph.schema.models import Bundle, Expert, Implementation, Need, Network, Project, Provider, StateInfo
-from graph.schema.regions import regions
-from graph.store import Store, StoreError
+from tacmap.graph.schema import reference
+from tacmap.graph.schema.mapping import Changes, Edge, Node, to_changes
+from tacmap.graph.schema.models import (
+    Bundle,
+    Expert,
+    Implementation,
+    Need,
+    Network,
+    Project,
+    Provider,
+    StateInfo,
+)
+from tacmap.graph.schema.regions import regions
+from tacmap.graph.store import Store, StoreError
 
 
 def small_bundle() -> Bundle:

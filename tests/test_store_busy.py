@@ -18,10 +18,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tacmap.api.audit import AuditLog
+from tacmap.api.auth import AuthDB, KeyStore
+from tacmap.graph.store import EmbeddedStore
 
-from api.audit import AuditLog
-from api.auth import AuthDB, KeyStore
-from graph.store import EmbeddedStore
 from tests.processes import free_port, stop, wait_until_up
 from tests.worlds import bundle, load, need
 

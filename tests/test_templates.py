@@ -15,19 +15,23 @@ from typing import Any
 
 import openpyxl
 import pytest
+from tacmap.graph.ingest.bundle import BundleError, import_bundle, read_bundle
+from tacmap.graph.ingest.columns import COLUMNS, format_cell
+from tacmap.graph.ingest.templates import KINDS, template_workbook
+from tacmap.graph.queries.experts import ranking, shortlist
+from tacmap.graph.schema.models import TABLES, Bundle, Expert, Need, Provider
+from tacmap.graph.store import EmbeddedStore, Store
 
-from graph.ingest.bundle import BundleError, import_bundle, read_bundle
-from graph.ingest.columns import COLUMNS, format_cell
-from graph.ingest.templates import KINDS, template_workbook
-from graph.queries.experts import ranking, shortlist
-from graph.schema.models import TABLES, Bundle, Expert, Need, Provider
-from graph.store import EmbeddedStore, Store
 from tests.test_api_support import make_api
 
 TACMAP = str(Path(sys.executable).parent / "tacmap")
 # ``tacmap template``, run as a process; the module is imported explicitly so this works whether or
 # not api/cli.py already imports api.commands.templates.
-TEMPLATE = [sys.executable, "-c", "import api.commands.templates; from api.cli import main; main()"]
+TEMPLATE = [
+    sys.executable,
+    "-c",
+    "import tacmap.api.commands.templates; from tacmap.api.cli import main; main()",
+]
 
 
 def run(cmd: list[str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -159,7 +163,7 @@ def test_unknown_kind_is_refused() -> None:
 
 def small_world() -> Bundle:
     """A few records of the seed in every table, plus experts with and without roster fields."""
-    from seed.generate import generate
+    from tacmap.seed.generate import generate
 
     seed = generate()
     projects = seed.projects[:8]

@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tacmap.api.auth import AuthDB, KeyStore
+from tacmap.graph.ingest.bundle import BundleError, import_bundle, read_bundle
+from tacmap.graph.queries.pairings import pairings
+from tacmap.graph.store import EmbeddedStore, Store, StoreError
+from tacmap.graph.visibility import PUBLIC, Audience, NeedView
 
-from api.auth import AuthDB, KeyStore
-from graph.ingest.bundle import BundleError, import_bundle, read_bundle
-from graph.queries.pairings import pairings
-from graph.store import EmbeddedStore, Store, StoreError
-from graph.visibility import PUBLIC, Audience, NeedView
 from tests.test_api_support import Api, make_api, seed_bundle, seeded_store
 from tests.test_cli import tacmap
 from tests.worlds import bundle, load, need
@@ -358,7 +358,8 @@ def test_keys_scoped_to_a_state_over_http(client: Client) -> None:
 
 @pytest.fixture(scope="module")
 def seed_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from graph.store import EmbeddedStore
+    from tacmap.graph.store import EmbeddedStore
+
     from tests.test_api_support import load_seed
 
     folder = tmp_path_factory.mktemp("cli-seed")

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from graph.schema import mapping, reference
-from graph.schema.models import (
+from tacmap.graph.schema import mapping, reference
+from tacmap.graph.schema.models import (
     Bundle,
     Expert,
     Implementation,
@@ -27,7 +27,7 @@ from graph.schema.models import (
     Project,
     Provider,
 )
-from graph.store.base import Store
+from tacmap.graph.store.base import Store
 
 # States with a known primary UN regional group (reference data), for readable worlds.
 AFRICAN = ("KEN", "NGA", "GHA")
@@ -160,7 +160,7 @@ def reset(store: Store, data: Bundle) -> Bundle:
 @functools.cache
 def seed_bundle(scale: int = 1) -> Bundle:
     """The illustrative seed world (``seed.generate``), generated once per process."""
-    from seed.generate import generate
+    from tacmap.seed.generate import generate
 
     return generate(scale)
 
@@ -363,7 +363,7 @@ def ref_fragmentation(
 
 
 def project_level(p: Project) -> str:
-    from graph.schema.regions import regions
+    from tacmap.graph.schema.regions import regions
 
     groups = {group_of(s) for s in p.beneficiaries}
     scopes = {regions()[r].scope for r in p.regions}

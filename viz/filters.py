@@ -11,11 +11,10 @@ from datetime import date
 from typing import Any
 
 import networkx as nx
-
-from graph.errors import TacmapError
-from graph.schema.reference import UN_GROUPS, suggest, suggest_iso3
-from viz.describe import article_name, group_name, provider_short, state_name
-from viz.i18n import _, day
+from tacmap.graph.errors import TacmapError
+from tacmap.graph.schema.reference import UN_GROUPS, suggest, suggest_iso3
+from tacmap.viz.describe import article_name, group_name, provider_short, state_name
+from tacmap.viz.i18n import _, day
 
 KINDS: tuple[str, ...] = ("coordination", "overlaps", "gaps", "pairings", "ego")
 

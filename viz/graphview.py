@@ -1,6 +1,6 @@
 """Reading the store's projection: projects with their funders, States and articles; node names.
 
-The projection is :meth:`graph.store.base.Store.projection`: nodes ``(label, key)`` with their properties,
+The projection is :meth:`tacmap.graph.store.base.Store.projection`: nodes ``(label, key)`` with their properties,
 edges keyed by relationship type. Dates are ISO strings.
 """
 
@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
-
-from viz import describe
-from viz.filters import Filters, state_ok
-from viz.i18n import _
+from tacmap.viz import describe
+from tacmap.viz.filters import Filters, state_ok
+from tacmap.viz.i18n import _
 
 NodeRef = tuple[str, Any]
 

@@ -16,14 +16,13 @@ from urllib.parse import urlencode
 import networkx as nx
 from babel import Locale
 from markupsafe import Markup, escape
-
-from graph.schema.reference import UN_LANGUAGES
-from graph.store.base import Store
-from viz import templates
-from viz.describe import group_name, provider_short, state_name
-from viz.filters import KINDS, Filters, checked, describe
-from viz.i18n import DEFAULT, GROUP_NAMES, N_, _, day, direction, number, use
-from viz.render import environment
+from tacmap.graph.schema.reference import UN_LANGUAGES
+from tacmap.graph.store.base import Store
+from tacmap.viz import templates
+from tacmap.viz.describe import group_name, provider_short, state_name
+from tacmap.viz.filters import KINDS, Filters, checked, describe
+from tacmap.viz.i18n import DEFAULT, GROUP_NAMES, N_, _, day, direction, number, use
+from tacmap.viz.render import environment
 
 MAP_TITLES = {
     "coordination": N_("Coordination map: who funds what, where"),
@@ -49,10 +48,10 @@ TABLES = (  # path, title, whether the page's filters apply
 
 
 def ask(question: str, store: Store, f: Filters) -> Any | None:
-    """The answer of ``graph.queries.<question>.<question>`` with the filters it takes; ``None``
+    """The answer of ``tacmap.graph.queries.<question>.<question>`` with the filters it takes; ``None``
     when that question is not available."""
     try:
-        module = importlib.import_module(f"graph.queries.{question}")
+        module = importlib.import_module(f"tacmap.graph.queries.{question}")
         function = getattr(module, question)
     except (ImportError, AttributeError):
         return None
@@ -74,7 +73,7 @@ def count(answer: Any) -> int | None:
 
 def _needs(g: nx.MultiDiGraph, f: Filters) -> tuple[int, int, int]:
     """(needs, States with needs, restricted needs) under the State, group and article filters."""
-    from viz.filters import state_ok
+    from tacmap.viz.filters import state_ok
 
     needs = restricted = 0
     states = set()

@@ -10,7 +10,7 @@ builders (:func:`use`), so that the many small functions that word a map need no
     ...     _("Legend")
     'Légende'
 
-After changing wording in the code, ``python -m viz.i18n`` rewrites ``tacmap.pot`` and merges it into
+After changing wording in the code, ``python -m tacmap.viz.i18n`` rewrites ``tacmap.pot`` and merges it into
 each ``.po`` file (new strings come out empty: translate them; ``tests/test_languages.py`` says which).
 """
 
@@ -32,15 +32,14 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from babel.numbers import format_decimal
-
-from graph.errors import TacmapError
-from graph.schema.reference import LANGUAGE_NAMES, UN_LANGUAGES
-from graph.schema.reference import region_name as _region_name
+from tacmap.graph.errors import TacmapError
+from tacmap.graph.schema.reference import LANGUAGE_NAMES, UN_LANGUAGES
+from tacmap.graph.schema.reference import region_name as _region_name
 
 DEFAULT = "en"
 DOMAIN = "tacmap"
 LOCALE_DIR = Path(__file__).parent / "locale"
-# What `python -m viz.i18n` extracts: the call names and, for ngettext, the singular and plural arguments.
+# What `python -m tacmap.viz.i18n` extracts: the call names and, for ngettext, the singular and plural arguments.
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "plurals": (1, 2)}
 # Language range of an Accept-Language entry, and its optional quality value (RFC 9110, 12.5.4).
 _RANGE = re.compile(r"^\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$")
@@ -202,7 +201,7 @@ def extract() -> Catalog:
         version="0.1.0",
         charset="utf-8",
         fuzzy=False,
-        header_comment="# Messages of tacmap's home page and maps, from viz/ by `python -m viz.i18n`.",
+        header_comment="# Messages of tacmap's home page and maps, from viz/ by `python -m tacmap.viz.i18n`.",
     )
     root = Path(__file__).parent
     for filename, lineno, message, comments, context in extract_from_dir(

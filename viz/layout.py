@@ -21,9 +21,8 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 
 import networkx as nx
-
-from viz.labels import LINE_HEIGHT, short, text_width
-from viz.style import FONT_SIZE
+from tacmap.viz.labels import LINE_HEIGHT, short, text_width
+from tacmap.viz.style import FONT_SIZE
 
 Point = tuple[float, float]
 

@@ -16,7 +16,7 @@
   other through them).
 
 :func:`map_spec` returns what a map shows (a graph with words, before layout); :func:`build_map` the HTML.
-Both take ``lang``, one of the six UN languages (:mod:`viz.i18n`): every word of the map is in it.
+Both take ``lang``, one of the six UN languages (:mod:`tacmap.viz.i18n`): every word of the map is in it.
 """
 
 from __future__ import annotations
@@ -27,15 +27,14 @@ from datetime import date
 from typing import Any
 
 import networkx as nx
-
-from graph.store.base import Store
-from viz import describe, nodes
-from viz.filters import KINDS, Filters, MapError, UnknownNode, checked, state_ok
-from viz.filters import describe as describe_filters
-from viz.graphview import name, project, project_ok, projects
-from viz.i18n import DEFAULT, N_, _, ngettext, use
-from viz.render import MapSpec, render
-from viz.style import legend
+from tacmap.graph.store.base import Store
+from tacmap.viz import describe, nodes
+from tacmap.viz.filters import KINDS, Filters, MapError, UnknownNode, checked, state_ok
+from tacmap.viz.filters import describe as describe_filters
+from tacmap.viz.graphview import name, project, project_ok, projects
+from tacmap.viz.i18n import DEFAULT, N_, _, ngettext, use
+from tacmap.viz.render import MapSpec, render
+from tacmap.viz.style import legend
 
 __all__ = ["KINDS", "MapError", "UnknownNode", "build_map", "map_spec"]
 
@@ -112,7 +111,7 @@ def map_spec(
         elif kind == "ego":
             spec = ego(g, f, node)
         else:
-            from viz import question_maps
+            from tacmap.viz import question_maps
 
             spec = getattr(question_maps, kind)(store, g, f)
     spec.lang = chosen

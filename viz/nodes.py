@@ -1,6 +1,6 @@
 """Map nodes made from projection nodes: kind, label, tooltip, placement hint, search words.
 
-Attributes are those :class:`viz.render.MapSpec` reads; text is in the current language (:mod:`viz.i18n`).
+Attributes are those :class:`tacmap.viz.render.MapSpec` reads; text is in the current language (:mod:`tacmap.viz.i18n`).
 Personal data never enters: an expert node carries its roster id, nationality and articles only.
 """
 
@@ -10,11 +10,10 @@ from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
-
-from graph.schema.reference import UN_LANGUAGES
-from viz import describe
-from viz.graphview import NodeRef, geo, in_keys, name, out_keys, project
-from viz.i18n import _
+from tacmap.graph.schema.reference import UN_LANGUAGES
+from tacmap.viz import describe
+from tacmap.viz.graphview import NodeRef, geo, in_keys, name, out_keys, project
+from tacmap.viz.i18n import _
 
 Attrs = dict[str, Any]
 

@@ -10,16 +10,15 @@ from collections import defaultdict
 from typing import Any
 
 import networkx as nx
-
-from graph.store.base import Store
-from viz import describe, nodes
-from viz.filters import Filters, state_ok
-from viz.filters import describe as describe_filters
-from viz.graphview import in_keys, name, out_keys
-from viz.i18n import N_, _, day, ngettext, number
-from viz.maps import sentence
-from viz.render import MapSpec
-from viz.style import PRIORITY_SIZES, legend
+from tacmap.graph.store.base import Store
+from tacmap.viz import describe, nodes
+from tacmap.viz.filters import Filters, state_ok
+from tacmap.viz.filters import describe as describe_filters
+from tacmap.viz.graphview import in_keys, name, out_keys
+from tacmap.viz.i18n import N_, _, day, ngettext, number
+from tacmap.viz.maps import sentence
+from tacmap.viz.render import MapSpec
+from tacmap.viz.style import PRIORITY_SIZES, legend
 
 PEERS_PER_NEED = 3  # a pairing map shows the best three peers of each need
 # Why a near miss does not cover a gap (the reasons the gaps question gives), as a sentence.
@@ -36,7 +35,7 @@ def _days(n: int) -> str:
 
 def overlaps(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
     """Projects that may duplicate each other, their shared States and their funders."""
-    from graph.queries.overlaps import overlaps as ask
+    from tacmap.graph.queries.overlaps import overlaps as ask
 
     on = f.as_of
     pairs = ask(store, state=f.state, article=f.article, provider=f.provider, group=f.group, start=on, end=on)
@@ -152,7 +151,7 @@ def _near_miss_text(miss: Any) -> str:
 
 def gaps(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
     """States and their needs: covered, gap with a near miss, or gap."""
-    from graph.queries.gaps import gaps as ask
+    from tacmap.graph.queries.gaps import gaps as ask
 
     params = {
         k: v for k, v in {"state": f.state, "group": f.group, "article": f.article}.items() if v is not None
@@ -231,7 +230,7 @@ def gaps(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
 
 def pairings(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
     """South–South pairings for the gaps: arrows from the peer that can help to the State that asks."""
-    from graph.queries.pairings import pairings as ask
+    from tacmap.graph.queries.pairings import pairings as ask
 
     rows = ask(
         store,

@@ -25,12 +25,11 @@ import jinja2
 import networkx as nx
 import pyvis
 from pyvis.network import Network
-
-from viz import templates
-from viz.i18n import DEFAULT, _, day, direction, ngettext, number, plurals, use
-from viz.labels import place_labels, short
-from viz.layout import layout
-from viz.style import FONT_COLOR, FONT_SIZE, NODE_STYLES, SIZES, LegendEntry, edge_style, node_style
+from tacmap.viz import templates
+from tacmap.viz.i18n import DEFAULT, _, day, direction, ngettext, number, plurals, use
+from tacmap.viz.labels import place_labels, short
+from tacmap.viz.layout import layout
+from tacmap.viz.style import FONT_COLOR, FONT_SIZE, NODE_STYLES, SIZES, LegendEntry, edge_style, node_style
 
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 RANKS: dict[str, float] = {
@@ -58,7 +57,7 @@ class MapSpec:
 
     ``graph`` nodes are string ids (``"State:KEN"``) with ``kind``, optional ``variant``, ``label`` (short
     name), ``tooltip`` (plain text, several lines), ``search`` (extra words to find it by), ``size``,
-    ``rank`` and the placement hints of :func:`viz.layout.layout` (``geo``, ``home``, ``band``). Edges have
+    ``rank`` and the placement hints of :func:`tacmap.viz.layout.layout` (``geo``, ``home``, ``band``). Edges have
     ``kind``, ``tooltip`` and optionally ``width``.
     """
 

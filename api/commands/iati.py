@@ -1,7 +1,7 @@
 """``tacmap load-iati PATH``: import the anti-corruption activities of IATI files, leniently.
 
 The mapping and its decisions are in ``graph/ingest/iati_mapping.md``; the work is done by
-:func:`graph.ingest.iati.import_iati`, the same function family ``POST /imports/iati`` calls.
+:func:`tacmap.graph.ingest.iati.import_iati`, the same function family ``POST /imports/iati`` calls.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from api.cli import OutputFormat, app, out, progress_bar, state
+from tacmap.api.cli import OutputFormat, app, out, progress_bar, state
 
 
 def _since(value: str | None) -> date | None:
@@ -86,11 +85,11 @@ def load_iati(
     """Import IATI activities as projects in one transaction: files that are not IATI and activities
     that cannot be recorded are reported, not fatal; the same work published twice becomes one project.
     The import is on the audit trail (actor ``cli``)."""
-    from api.audit import AuditLog, new_import_id
-    from api.auth import AuthDB
-    from graph.errors import TacmapError
-    from graph.ingest.iati import import_iati, read_rates
-    from graph.store import default_data_dir
+    from tacmap.api.audit import AuditLog, new_import_id
+    from tacmap.api.auth import AuthDB
+    from tacmap.graph.errors import TacmapError
+    from tacmap.graph.ingest.iati import import_iati, read_rates
+    from tacmap.graph.store import default_data_dir
 
     table = read_rates(rates) if rates is not None else None
     audit = AuditLog(AuthDB(state(ctx).data_dir or default_data_dir()))

@@ -10,11 +10,10 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-
-from api.audit import AuditLog
-from api.auth import AuthDB, KeyStore, Role
-from api.cli import OutputFormat, app, err, out, state
-from graph.store import default_data_dir
+from tacmap.api.audit import AuditLog
+from tacmap.api.auth import AuthDB, KeyStore, Role
+from tacmap.api.cli import OutputFormat, app, err, out, state
+from tacmap.graph.store import default_data_dir
 
 keys_app = typer.Typer(help="API keys for `tacmap serve`: create, list, revoke.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")

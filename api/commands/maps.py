@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from api.cli import AudienceOption, LangOption, app, err, out, state
-from viz.filters import KINDS
+from tacmap.api.cli import AudienceOption, LangOption, app, err, out, state
+from tacmap.viz.filters import KINDS
 
 MapKind = StrEnum("MapKind", {k: k for k in KINDS})  # type: ignore[misc]
 
@@ -44,8 +43,8 @@ def map_command(
     audience: AudienceOption = "all",
 ) -> None:
     """Draw a map (interactive HTML, works offline) and write it to a file."""
-    from graph.visibility import EVERYONE, PUBLIC, NeedView, parse_audience
-    from viz.maps import build_map
+    from tacmap.graph.visibility import EVERYONE, PUBLIC, NeedView, parse_audience
+    from tacmap.viz.maps import build_map
 
     store = state(ctx).store
     seen = parse_audience(audience)

@@ -15,11 +15,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-
-from api.cli import AudienceOption, LangOption, app, out, state
-from api.tables import csv_bytes, localized, plain_row, table, xlsx_bytes
-from graph.errors import TacmapError
-from graph.visibility import EVERYONE, NEED_QUESTIONS, NeedView, parse_audience
+from tacmap.api.cli import AudienceOption, LangOption, app, out, state
+from tacmap.api.tables import csv_bytes, localized, plain_row, table, xlsx_bytes
+from tacmap.graph.errors import TacmapError
+from tacmap.graph.visibility import EVERYONE, NEED_QUESTIONS, NeedView, parse_audience
 
 
 class Question(StrEnum):
@@ -43,7 +42,16 @@ class Format(StrEnum):
 
 def _answer(question: Question, store: Any, f: dict[str, Any]) -> list[Any]:
     """Call the question's function with the filters it takes."""
-    from graph.queries import experts, fragmentation, gaps, matrix, networks, orphans, overlaps, pairings
+    from tacmap.graph.queries import (
+        experts,
+        fragmentation,
+        gaps,
+        matrix,
+        networks,
+        orphans,
+        overlaps,
+        pairings,
+    )
 
     calls: dict[Question, Callable[[], Any]] = {
         Question.overlaps: lambda: overlaps.overlaps(

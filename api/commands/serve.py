@@ -2,7 +2,7 @@
 
 One worker shares the store the command line already opened (and initialised: reference data is
 loaded once, before any request). More workers each build the app from the environment through
-:func:`api.app.app_from_env`; the embedded store lets them all read, and one write at a time.
+:func:`tacmap.api.app.app_from_env`; the embedded store lets them all read, and one write at a time.
 """
 
 from __future__ import annotations
@@ -12,14 +12,13 @@ from typing import Annotated
 
 import typer
 import uvicorn
-
-from api.app import create_app, log_config
-from api.audit import AuditLog, new_import_id
-from api.auth import AuthDB, KeyStore, Role
-from api.cli import app, err, out, state
-from api.settings import Settings
-from graph.errors import TacmapError
-from graph.store import default_data_dir
+from tacmap.api.app import create_app, log_config
+from tacmap.api.audit import AuditLog, new_import_id
+from tacmap.api.auth import AuthDB, KeyStore, Role
+from tacmap.api.cli import app, err, out, state
+from tacmap.api.settings import Settings
+from tacmap.graph.errors import TacmapError
+from tacmap.graph.store import default_data_dir
 
 LOOPBACK = ("127.0.0.1", "localhost")
 EVERY_INTERFACE = ("0.0.0.0", "::", "")
@@ -63,7 +62,7 @@ def run(ctx: typer.Context, settings: Settings, host: str, port: int, workers: i
     else:
         os.environ.update(settings.to_env())
         uvicorn.run(
-            "api.app:app_from_env",
+            "tacmap.api.app:app_from_env",
             factory=True,
             host=host,
             port=port,
@@ -102,8 +101,8 @@ def serve_demo(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000) ->
     settings = _settings(ctx, anonymous_read=True)
     db = AuthDB(settings.data_dir)
     if store.export().size() == 0:
-        from graph.ingest.bundle import import_bundle
-        from seed.generate import generate
+        from tacmap.graph.ingest.bundle import import_bundle
+        from tacmap.seed.generate import generate
 
         import_id = new_import_id()
         summary = import_bundle(store, generate(), stamp={"import_id": import_id})

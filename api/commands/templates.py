@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from api.cli import app, out, state
-from graph.ingest.templates import KINDS, template_workbook
+from tacmap.api.cli import app, out, state
+from tacmap.graph.ingest.templates import KINDS, template_workbook
 
 TemplateKind = StrEnum("TemplateKind", {kind: kind for kind in KINDS})  # type: ignore[misc]
 

@@ -1,1 +1,1 @@
-"""One router per resource group; :func:`api.app.create_app` includes them all."""
+"""One router per resource group; :func:`tacmap.api.app.create_app` includes them all."""

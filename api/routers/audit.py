@@ -5,11 +5,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-
-from api.audit import AuditEntry
-from api.deps import Admin, PageDep, ServicesDep
-from api.errors import error_responses
-from api.routers.common import RAW_SWITCH, Format, FormatDep, Paged, download, download_responses, example_of
+from tacmap.api.audit import AuditEntry
+from tacmap.api.deps import Admin, PageDep, ServicesDep
+from tacmap.api.errors import error_responses
+from tacmap.api.routers.common import (
+    RAW_SWITCH,
+    Format,
+    FormatDep,
+    Paged,
+    download,
+    download_responses,
+    example_of,
+)
 
 router = APIRouter(tags=["audit and keys"], responses=error_responses(401, 403))
 

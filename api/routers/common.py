@@ -2,7 +2,7 @@
 
 Why downloads ignore ``limit``/``offset``: a spreadsheet user wants every row that matches the
 filters, not one page; the filters still apply. CSV downloads neutralise formulas (a ``'`` before a
-leading ``=``, ``+``, ``-``, ``@``, tab or carriage return, see :mod:`graph.formulas`) because
+leading ``=``, ``+``, ``-``, ``@``, tab or carriage return, see :mod:`tacmap.graph.formulas`) because
 people open them in spreadsheets; ``?raw=1`` gives the values as they are, for a program. File names say what and when
 (``overlaps-2026-11-27.csv``) so downloads from different days do not overwrite each other.
 """
@@ -19,10 +19,9 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, BeforeValidator, Field
-
-from api.deps import Page
-from api.tables import csv_bytes, plain_row, table, xlsx_bytes
-from graph.schema.reference import UN_GROUPS
+from tacmap.api.deps import Page
+from tacmap.api.tables import csv_bytes, plain_row, table, xlsx_bytes
+from tacmap.graph.schema.reference import UN_GROUPS
 
 T = TypeVar("T")
 

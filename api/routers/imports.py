@@ -17,10 +17,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
-
-from api.audit import new_import_id
-from api.deps import Editor, Principal, Services, ServicesDep, client_address
-from api.errors import BodyTooLarge, ErrorBody, error_responses
+from tacmap.api.audit import new_import_id
+from tacmap.api.deps import Editor, Principal, Services, ServicesDep, client_address
+from tacmap.api.errors import BodyTooLarge, ErrorBody, error_responses
 
 router = APIRouter(tags=["imports and export"], responses=error_responses(401, 403))
 
@@ -105,7 +104,7 @@ def create_import(
     file: Annotated[UploadFile, File(description="A .zip of the bundle's CSV files, or an .xlsx workbook.")],
 ) -> Any:
     """Validate the whole bundle against what the store holds, then import it in one transaction."""
-    from graph.ingest.bundle import BundleError, import_bundle, read_bundle_bytes, require_records
+    from tacmap.graph.ingest.bundle import BundleError, import_bundle, read_bundle_bytes, require_records
 
     data, filename, digest, audit = _received(request, services, who, file, "import")
     store = services.store
@@ -220,8 +219,8 @@ def create_iati_import(
 ) -> Any:
     """Read leniently (files that are not IATI, and activities that cannot be recorded, are in the
     report), then import the selected activities in one transaction. Editors only; on the audit trail."""
-    from graph.ingest.bundle import BundleError
-    from graph.ingest.iati import Upload, import_iati, parse_rates
+    from tacmap.graph.ingest.bundle import BundleError
+    from tacmap.graph.ingest.iati import Upload, import_iati, parse_rates
 
     data, filename, digest, audit = _received(request, services, who, file, "import.iati")
     import_id = new_import_id()
@@ -289,7 +288,7 @@ def export(
     fmt: Annotated[ExportFormat, Query(alias="format", examples=["zip"])] = ExportFormat.zip,
 ) -> Response:
     """Editors and admins only (the export holds personal data); recorded on the audit trail."""
-    from graph.ingest.bundle import write_bundle
+    from tacmap.graph.ingest.bundle import write_bundle
 
     bundle = services.store.export()
     with tempfile.TemporaryDirectory() as tmp:

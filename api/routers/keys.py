@@ -7,12 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
-
-from api.auth import ApiKey, Role
-from api.deps import Admin, ServicesDep, client_address
-from api.errors import error_responses, invalid
-from api.routers.common import example_of
-from graph.errors import TacmapError
+from tacmap.api.auth import ApiKey, Role
+from tacmap.api.deps import Admin, ServicesDep, client_address
+from tacmap.api.errors import error_responses, invalid
+from tacmap.api.routers.common import example_of
+from tacmap.graph.errors import TacmapError
 
 router = APIRouter(prefix="/keys", tags=["audit and keys"], responses=error_responses(401, 403))
 

@@ -1,8 +1,8 @@
 """``GET /maps/{kind}`` and ``GET /``: the maps and the home page as HTML, for the same readers
 as the data they show (viewers, or anonymous when allowed). The pages hold no personal data and
 load nothing from outside the server (``viz`` inlines what it needs). A page is built once per
-version of the data, filters and language (see :class:`api.routers.snapshot.DataCache`); the language
-is ``?lang=`` or the browser's ``Accept-Language`` (:mod:`api.lang`)."""
+version of the data, filters and language (see :class:`tacmap.api.routers.snapshot.DataCache`); the language
+is ``?lang=`` or the browser's ``Accept-Language`` (:mod:`tacmap.api.lang`)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
-
-from api.deps import ServicesDep, Viewer
-from api.errors import error_responses
-from api.lang import LangDep
-from api.routers.common import ArticleQ, AsOfQ, GroupQ, ProviderQ, StateQ
-from viz.filters import KINDS
+from tacmap.api.deps import ServicesDep, Viewer
+from tacmap.api.errors import error_responses
+from tacmap.api.lang import LangDep
+from tacmap.api.routers.common import ArticleQ, AsOfQ, GroupQ, ProviderQ, StateQ
+from tacmap.viz.filters import KINDS
 
 router = APIRouter(tags=["maps"], responses=error_responses(400, 401, 403, 404))
 
@@ -46,7 +45,7 @@ def get_map(
     ] = None,
 ) -> HTMLResponse:
     """coordination, overlaps, gaps, pairings, or ego (everything within two hops of `node`)."""
-    from viz.maps import build_map
+    from tacmap.viz.maps import build_map
 
     filters = {
         "state": state,
@@ -77,7 +76,7 @@ def home(
     as_of: AsOfQ = None,
 ) -> HTMLResponse:
     """The home page: what the graph holds, and links to every map and question."""
-    from viz.home import home_page
+    from tacmap.viz.home import home_page
 
     filters = {
         "state": state,

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-
-from api.deps import PageDep, ServicesDep, Viewer
-from api.errors import error_responses
-from api.routers.common import (
+from tacmap.api.deps import PageDep, ServicesDep, Viewer
+from tacmap.api.errors import error_responses
+from tacmap.api.routers.common import (
     RAW_SWITCH,
     Format,
     FormatDep,
@@ -18,9 +17,9 @@ from api.routers.common import (
     listing,
     same,
 )
-from api.routers.schemas import NeedOut
-from api.routers.snapshot import SnapshotDep
-from graph.schema.models import Priority, Visibility
+from tacmap.api.routers.schemas import NeedOut
+from tacmap.api.routers.snapshot import SnapshotDep
+from tacmap.graph.schema.models import Priority, Visibility
 
 router = APIRouter(prefix="/needs", tags=["needs"], responses=error_responses(401, 403))
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-
-from api.deps import PageDep, Viewer
-from api.errors import error_responses
-from api.routers.common import (
+from tacmap.api.deps import PageDep, Viewer
+from tacmap.api.errors import error_responses
+from tacmap.api.routers.common import (
     RAW_SWITCH,
     Format,
     FormatDep,
@@ -18,8 +17,8 @@ from api.routers.common import (
     listing,
     same,
 )
-from api.routers.schemas import NetworkOut
-from api.routers.snapshot import SnapshotDep
+from tacmap.api.routers.schemas import NetworkOut
+from tacmap.api.routers.snapshot import SnapshotDep
 
 router = APIRouter(prefix="/networks", tags=["networks"], responses=error_responses(401, 403))
 

@@ -8,9 +8,8 @@ import logging
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-
-from api.deps import ServicesDep
-from api.errors import error_responses
+from tacmap.api.deps import ServicesDep
+from tacmap.api.errors import error_responses
 
 router = APIRouter(tags=["operations"])
 log = logging.getLogger("tacmap.api")

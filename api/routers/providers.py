@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-
-from api.deps import PageDep, Viewer
-from api.errors import NotFound, error_responses
-from api.routers.common import (
+from tacmap.api.deps import PageDep, Viewer
+from tacmap.api.errors import NotFound, error_responses
+from tacmap.api.routers.common import (
     RAW_SWITCH,
     Format,
     FormatDep,
@@ -18,9 +17,9 @@ from api.routers.common import (
     listing,
     same,
 )
-from api.routers.schemas import ProviderDetail, ProviderOut
-from api.routers.snapshot import SnapshotDep
-from graph.schema.models import ProviderKind
+from tacmap.api.routers.schemas import ProviderDetail, ProviderOut
+from tacmap.api.routers.snapshot import SnapshotDep
+from tacmap.graph.schema.models import ProviderKind
 
 router = APIRouter(prefix="/providers", tags=["providers"], responses=error_responses(401, 403))
 

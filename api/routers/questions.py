@@ -15,12 +15,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
-
-from api.deps import PageDep, Principal, ServicesDep, Viewer
-from api.errors import NotFound, error_responses, invalid
-from api.lang import LangDep
-from api.routers import examples
-from api.routers.common import (
+from tacmap.api.deps import PageDep, Principal, ServicesDep, Viewer
+from tacmap.api.errors import NotFound, error_responses, invalid
+from tacmap.api.lang import LangDep
+from tacmap.api.routers import examples
+from tacmap.api.routers.common import (
     RAW_CSV,
     RAW_SWITCH,
     ArticleQ,
@@ -36,17 +35,17 @@ from api.routers.common import (
     download_responses,
     listing,
 )
-from api.routers.results import plain, result_model
-from api.tables import csv_bytes, localized, table, xlsx_bytes
-from graph.errors import TacmapError
-from graph.queries import experts as experts_q
-from graph.queries import fragmentation as fragmentation_q
-from graph.queries import gaps as gaps_q
-from graph.queries import matrix as matrix_q
-from graph.queries import networks as networks_q
-from graph.queries import orphans as orphans_q
-from graph.queries import overlaps as overlaps_q
-from graph.queries import pairings as pairings_q
+from tacmap.api.routers.results import plain, result_model
+from tacmap.api.tables import csv_bytes, localized, table, xlsx_bytes
+from tacmap.graph.errors import TacmapError
+from tacmap.graph.queries import experts as experts_q
+from tacmap.graph.queries import fragmentation as fragmentation_q
+from tacmap.graph.queries import gaps as gaps_q
+from tacmap.graph.queries import matrix as matrix_q
+from tacmap.graph.queries import networks as networks_q
+from tacmap.graph.queries import orphans as orphans_q
+from tacmap.graph.queries import overlaps as overlaps_q
+from tacmap.graph.queries import pairings as pairings_q
 
 router = APIRouter(tags=["questions"], responses=error_responses(400, 401, 403))
 

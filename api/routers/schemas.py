@@ -8,8 +8,7 @@ record (see ``GET /audit``). ``Expert.email`` is personal data: null for viewers
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from graph.schema.models import Expert, Need, Network, Project, Provider
+from tacmap.graph.schema.models import Expert, Need, Network, Project, Provider
 
 PROVENANCE = Field(None, description="The import that last wrote this record (see `GET /audit`).")
 

@@ -21,12 +21,11 @@ from functools import cached_property
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends
-
-from api.deps import ServicesDep
-from api.routers.schemas import ExpertOut, NeedOut, NetworkOut, ProjectOut, ProviderOut, StateOut
-from graph.schema.mapping import Edge, NodeRef, to_bundle
-from graph.store import Store
-from graph.visibility import EVERYONE, NOTHING, Audience, Hidden, NeedView
+from tacmap.api.deps import ServicesDep
+from tacmap.api.routers.schemas import ExpertOut, NeedOut, NetworkOut, ProjectOut, ProviderOut, StateOut
+from tacmap.graph.schema.mapping import Edge, NodeRef, to_bundle
+from tacmap.graph.store import Store
+from tacmap.graph.visibility import EVERYONE, NOTHING, Audience, Hidden, NeedView
 
 T = TypeVar("T")
 
@@ -113,7 +112,7 @@ class Snapshot:
 
 class DataCache:
     """Values computed from one version of one store's data: the snapshot, question answers,
-    maps. One per app (in :class:`api.deps.Services`), bounded, least recently used out.
+    maps. One per app (in :class:`tacmap.api.deps.Services`), bounded, least recently used out.
 
     The embedded store returns the very same ``read_all`` objects until its data changes (here
     or in another process), which makes an exact and cheap version check: nothing is ever stale.
@@ -199,7 +198,7 @@ class DataCache:
     def view(self, audience: Audience) -> tuple[Store, str]:
         """The store as ``audience`` may see it, and a name to cache what is computed from it
         under: the reader itself ("everything") when it hides nothing from them, else a
-        :class:`~graph.visibility.NeedView` whose filtered graph is cached here."""
+        :class:`~tacmap.graph.visibility.NeedView` whose filtered graph is cached here."""
         if not audience.everything:
             view = NeedView(self._reader, audience, remember=self.get)
             if view.hidden:

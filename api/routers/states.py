@@ -1,7 +1,7 @@
 """``/states``: every State in reference data, and one State with everything that concerns it.
 
 Names and regions come in the language of the request (``?lang=`` or ``Accept-Language``, see
-:mod:`api.lang`): State names are the M49 names in the six UN languages, regions CLDR's names. Filters
+:mod:`tacmap.api.lang`): State names are the M49 names in the six UN languages, regions CLDR's names. Filters
 take the English or the translated wording.
 """
 
@@ -10,11 +10,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
-
-from api.deps import PageDep, ServicesDep, Viewer
-from api.errors import NotFound, error_responses
-from api.lang import LangDep
-from api.routers.common import (
+from tacmap.api.deps import PageDep, ServicesDep, Viewer
+from tacmap.api.errors import NotFound, error_responses
+from tacmap.api.lang import LangDep
+from tacmap.api.routers.common import (
     RAW_SWITCH,
     Format,
     FormatDep,
@@ -24,11 +23,11 @@ from api.routers.common import (
     listing,
     same,
 )
-from api.routers.schemas import ImplementationOut, StateDetail, StateOut
-from api.routers.snapshot import SnapshotDep
-from graph.schema.reference import countries, region_name, state_name
-from graph.schema.regions import regions
-from viz.i18n import group_name, use
+from tacmap.api.routers.schemas import ImplementationOut, StateDetail, StateOut
+from tacmap.api.routers.snapshot import SnapshotDep
+from tacmap.graph.schema.reference import countries, region_name, state_name
+from tacmap.graph.schema.regions import regions
+from tacmap.viz.i18n import group_name, use
 
 router = APIRouter(prefix="/states", tags=["states"], responses=error_responses(401, 403))
 

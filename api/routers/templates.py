@@ -11,10 +11,9 @@ from enum import StrEnum
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-
-from api.deps import StoreDep, Viewer
-from api.errors import error_responses
-from graph.ingest.templates import KINDS, file_name, template_workbook
+from tacmap.api.deps import StoreDep, Viewer
+from tacmap.api.errors import error_responses
+from tacmap.graph.ingest.templates import KINDS, file_name, template_workbook
 
 router = APIRouter(prefix="/templates", tags=["templates"], responses=error_responses(401, 403))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.schema.models import (
+from tacmap.graph.schema.models import (
     Availability,
     ImplementationStatus,
     Priority,

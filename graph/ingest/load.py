@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.ingest.validate import check_records
-from graph.schema.mapping import to_changes
-from graph.schema.models import TABLES, Bundle, Record, StateInfo, record_key
-from graph.store.base import Store
+from tacmap.graph.ingest.validate import check_records
+from tacmap.graph.schema.mapping import to_changes
+from tacmap.graph.schema.models import TABLES, Bundle, Record, StateInfo, record_key
+from tacmap.graph.store.base import Store
 
 Progress = Callable[[int, int], None]
 
@@ -79,8 +79,8 @@ def import_bundle(
 
     The bundle's references are checked again against the store as it is now (a bundle built
     in code, or one read against an older export, still gets every reference resolved, see
-    :func:`~graph.ingest.validate.check_records`); problems raise
-    :class:`~graph.ingest.problems.BundleError` before anything is written. ``stamp`` properties
+    :func:`~tacmap.graph.ingest.validate.check_records`); problems raise
+    :class:`~tacmap.graph.ingest.problems.BundleError` before anything is written. ``stamp`` properties
     (provenance) go on every written node. ``progress(done, total)`` is called as records are
     compared, the write counting as one last step.
     """

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from graph.errors import TacmapError
+from tacmap.graph.errors import TacmapError
 
 MB = 1024 * 1024
 

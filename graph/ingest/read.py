@@ -17,7 +17,7 @@ the row number a spreadsheet shows. It is also the line of defence against hosti
   (openpyxl does not evaluate formulas anyway; this makes sure no cached result is imported);
 - CSV must be UTF-8 (a BOM is accepted); other encodings are reported, not guessed;
 - a CSV cell that tacmap's own export protected from formula injection (``'=...``, see
-  :mod:`graph.formulas`) gets its value back.
+  :mod:`tacmap.graph.formulas`) gets its value back.
 
 A workbook's sheet named ``lists`` (a template's hidden drop-down choices, ``templates.py``) is
 never read as data.
@@ -38,11 +38,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.parsers import expat
 
-from graph.formulas import restore
-from graph.ingest.columns import file_name
-from graph.ingest.problems import Collector, Limits, and_list, human_size
-from graph.schema.models import TABLES
-from graph.schema.reference import suggest
+from tacmap.graph.formulas import restore
+from tacmap.graph.ingest.columns import file_name
+from tacmap.graph.ingest.problems import Collector, Limits, and_list, human_size
+from tacmap.graph.schema.models import TABLES
+from tacmap.graph.schema.reference import suggest
 
 BOM = b"\xef\xbb\xbf"
 EXCEL_MAX_ROWS = 1_048_576

@@ -26,14 +26,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from graph.ingest.columns import COLUMNS, Column
-from graph.ingest.read import LISTS_SHEET
-from graph.ingest.write import workbook_bytes
-from graph.schema import reference
-from graph.schema.models import LANGUAGE_LEVELS, TABLES, Bundle
+from tacmap.graph.ingest.columns import COLUMNS, Column
+from tacmap.graph.ingest.read import LISTS_SHEET
+from tacmap.graph.ingest.write import workbook_bytes
+from tacmap.graph.schema import reference
+from tacmap.graph.schema.models import LANGUAGE_LEVELS, TABLES, Bundle
 
 if TYPE_CHECKING:
-    from graph.store.base import Store
+    from tacmap.graph.store.base import Store
 
 KINDS: tuple[str, ...] = (*TABLES, "bundle", "cv")
 CV = "cv"

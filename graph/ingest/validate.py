@@ -30,12 +30,11 @@ from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
-
-from graph.ingest.columns import COLUMNS, NO, YES, Column, file_name, key_columns
-from graph.ingest.problems import BundleError, Collector, Problem, and_list, count_phrase
-from graph.ingest.read import REPORTED, RawBundle, RawTable
-from graph.schema import reference
-from graph.schema.models import LANGUAGE_LEVELS, RECORD_TYPES, TABLES, Bundle, Record
+from tacmap.graph.ingest.columns import COLUMNS, NO, YES, Column, file_name, key_columns
+from tacmap.graph.ingest.problems import BundleError, Collector, Problem, and_list, count_phrase
+from tacmap.graph.ingest.read import REPORTED, RawBundle, RawTable
+from tacmap.graph.schema import reference
+from tacmap.graph.schema.models import LANGUAGE_LEVELS, RECORD_TYPES, TABLES, Bundle, Record
 
 Progress = Callable[[int, int], None]
 Message = Callable[[], str]
@@ -165,7 +164,7 @@ def parse_item(column: Column, cell: Any, ctx: Context) -> Any:
             ),
         )
     if kind == "region":
-        from graph.schema.regions import regions
+        from tacmap.graph.schema.regions import regions
 
         if text.lower() in regions():
             return text.lower()
@@ -643,7 +642,7 @@ _RECORD_CHECKS = {
 
 
 def _region_ids() -> dict[str, Any]:
-    from graph.schema.regions import regions
+    from tacmap.graph.schema.regions import regions
 
     return regions()
 

@@ -7,7 +7,7 @@ properties with fixed dates.
 
 CSV files are UTF-8 with a BOM (so Excel shows accents correctly) and CRLF line ends (RFC 4180).
 A cell a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``+...``, ``-...``, ``@...``)
-is written with a ``'`` in front (:mod:`graph.formulas`), because officers open exported CSV
+is written with a ``'`` in front (:mod:`tacmap.graph.formulas`), because officers open exported CSV
 files in Excel and some values come from third parties (IATI); the reader takes it off again, so
 an export still round-trips exactly through ``tacmap load``. The xlsx export needs no prefix:
 every text cell is written with the string data type, so such a value is shown as text and never
@@ -23,9 +23,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from graph.formulas import neutralise
-from graph.ingest.columns import COLUMNS, file_name, format_cell
-from graph.schema.models import TABLES, Bundle
+from tacmap.graph.formulas import neutralise
+from tacmap.graph.ingest.columns import COLUMNS, file_name, format_cell
+from tacmap.graph.schema.models import TABLES, Bundle
 
 FORMATS = ("dir", "zip", "xlsx")
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from graph.store.base import Store
+from tacmap.graph.store.base import Store
 
 CANCELLED = "cancelled"
 NO_GROUP = "none"  # the group of a State that belongs to no UN regional group (e.g. PSE)

@@ -31,9 +31,9 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from graph.queries._results import Result
-from graph.schema.reference import UN_GROUPS
-from graph.store.base import Store
+from tacmap.graph.queries._results import Result
+from tacmap.graph.schema.reference import UN_GROUPS
+from tacmap.graph.store.base import Store
 
 WEIGHTS: dict[str, float] = {"form": 0.40, "language": 0.35, "same_group": 0.25}
 GENERALIST_FORM_MATCH = 0.5  # an expert listing no forms matches any form, but less specifically

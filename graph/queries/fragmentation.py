@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from graph.queries._portfolio import as_of_iso, governance_budget, live_from, portfolio, state_part
-from graph.queries._results import Result, bulk
-from graph.store.base import Store
+from tacmap.graph.queries._portfolio import as_of_iso, governance_budget, live_from, portfolio, state_part
+from tacmap.graph.queries._results import Result, bulk
+from tacmap.graph.store.base import Store
 
 DARLINGS = 10  # default number of darlings
 

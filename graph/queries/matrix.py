@@ -33,11 +33,17 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
-from graph.queries._portfolio import NO_GROUP, as_of_iso, governance_budget, level, live_from, portfolio
-from graph.queries._results import bulk
-from graph.schema import reference
-from graph.store.base import Store
+from tacmap.graph.queries._portfolio import (
+    NO_GROUP,
+    as_of_iso,
+    governance_budget,
+    level,
+    live_from,
+    portfolio,
+)
+from tacmap.graph.queries._results import bulk
+from tacmap.graph.schema import reference
+from tacmap.graph.store.base import Store
 
 DIMENSIONS: tuple[str, ...] = ("article", "chapter", "group", "form", "level")
 LEVELS: tuple[str, ...] = ("bilateral", "regional", "global", "none")

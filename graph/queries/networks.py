@@ -37,9 +37,8 @@ from itertools import combinations
 from typing import Any
 
 import networkx as nx
-
-from graph.queries._results import Result
-from graph.store.base import Store
+from tacmap.graph.queries._results import Result
+from tacmap.graph.store.base import Store
 
 QUESTION = "networks"
 LOUVAIN_SEED = 2009

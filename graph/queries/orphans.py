@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from graph.queries._portfolio import as_of_iso, portfolio
-from graph.queries._results import Result, bulk
-from graph.store.base import Store
+from tacmap.graph.queries._portfolio import as_of_iso, portfolio
+from tacmap.graph.queries._results import Result, bulk
+from tacmap.graph.store.base import Store
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from graph.queries._portfolio import ProjectFacts, iso, portfolio
-from graph.queries._results import Result, bulk
-from graph.store.base import Store
+from tacmap.graph.queries._portfolio import ProjectFacts, iso, portfolio
+from tacmap.graph.queries._results import Result, bulk
+from tacmap.graph.store.base import Store
 
 # Weights of the score parts (they sum to 1); see README section 1.
 WEIGHTS: dict[str, float] = {"articles": 0.35, "states": 0.25, "period": 0.25, "forms": 0.15}

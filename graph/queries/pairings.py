@@ -28,9 +28,9 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from graph.queries._results import Result
-from graph.schema.reference import UN_GROUPS
-from graph.store.base import Store
+from tacmap.graph.queries._results import Result
+from tacmap.graph.schema.reference import UN_GROUPS
+from tacmap.graph.store.base import Store
 
 WEIGHTS: dict[str, float] = {"same_group": 0.35, "networks": 0.25, "language": 0.20, "experts": 0.20}
 NETWORKS_CAP = 3  # shared networks beyond this add nothing
@@ -153,7 +153,7 @@ def finish(rows: list[dict[str, Any]], limit_per_need: int | None = None) -> lis
 
 def _gap_need_ids(store: Store, as_of: date | None, **filters: Any) -> list[str]:
     """Ids of the needs that are gaps (section 2), from the gaps question's public function."""
-    from graph.queries.gaps import gaps  # lazy: another question, used only for gaps_only
+    from tacmap.graph.queries.gaps import gaps  # lazy: another question, used only for gaps_only
 
     wanted = {k: v for k, v in filters.items() if v is not None}
     found = gaps(store, as_of=as_of, **wanted) if as_of is not None else gaps(store, **wanted)

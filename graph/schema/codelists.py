@@ -34,7 +34,7 @@ def codelist_dir() -> Path:
     override = os.environ.get("TACMAP_IATI_CODELISTS")
     if override:
         return Path(override)
-    return Path(str(files("graph.schema").joinpath("data", "iati")))
+    return Path(str(files("tacmap.graph.schema").joinpath("data", "iati")))
 
 
 _TRUSTED = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)

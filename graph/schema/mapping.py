@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from graph.schema.models import (
+from tacmap.graph.schema.models import (
     Bundle,
     Expert,
     Implementation,
@@ -310,7 +310,7 @@ def to_bundle(nodes: dict[NodeRef, dict[str, Any]], edges: list[Edge]) -> Bundle
 
 def reference_changes() -> Changes:
     """State and Article nodes from reference data, so a bundle only has to name codes."""
-    from graph.schema import reference
+    from tacmap.graph.schema import reference
 
     out = Changes()
     for c in reference.countries().values():
@@ -331,7 +331,7 @@ def reference_changes() -> Changes:
         }
         props |= {f"name_{lang}": c.names[lang] for lang in reference.UN_LANGUAGES}
         out.nodes.append(Node("State", c.iso3, props))
-    from graph.schema.regions import regions
+    from tacmap.graph.schema.regions import regions
 
     for r in regions().values():
         props = {"id": r.id, "name": r.name, "vocabulary": r.vocabulary, "code": r.code, "scope": r.scope}

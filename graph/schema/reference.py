@@ -114,7 +114,7 @@ class Form:
 
 def _rows(filename: str) -> list[dict[str, str]]:
     """Rows of a CSV shipped as package data in ``graph/schema/data``."""
-    text = files("graph.schema").joinpath("data", filename).read_text(encoding="utf-8")
+    text = files("tacmap.graph.schema").joinpath("data", filename).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
 
 

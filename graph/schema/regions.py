@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from graph.schema import reference
-from graph.schema.codelists import codelist
+from tacmap.graph.schema import reference
+from tacmap.graph.schema.codelists import codelist
 
 YUGOSLAVIA = ("BIH", "HRV", "MKD", "MNE", "SRB", "SVN", "XKX")  # successor States (DAC 88)
 
@@ -63,7 +63,7 @@ def regions() -> dict[str, Region]:
     for code, (name, members) in sorted(areas.items()):
         scope = "global" if code == "001" else "regional"
         out[f"m49-{code}"] = Region(f"m49-{code}", name, "2", code, scope, tuple(sorted(members)))
-    text = files("graph.schema").joinpath("data", "dac_regions.csv").read_text(encoding="utf-8")
+    text = files("tacmap.graph.schema").joinpath("data", "dac_regions.csv").read_text(encoding="utf-8")
     names = codelist("Region")
     for row in csv.DictReader(text.splitlines()):
         code = row["code"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.store.base import Store, StoreBusy, StoreError, StoreUnavailable
-from graph.store.embedded import EmbeddedStore, default_data_dir
-from graph.store.neo4j_store import Neo4jSettings, Neo4jStore
+from tacmap.graph.store.base import Store, StoreBusy, StoreError, StoreUnavailable
+from tacmap.graph.store.embedded import EmbeddedStore, default_data_dir
+from tacmap.graph.store.neo4j_store import Neo4jSettings, Neo4jStore
 
 __all__ = [
     "EmbeddedStore",

@@ -2,7 +2,7 @@
 
 Everything above the stores (import, questions, API, maps) talks to this interface only.
 A store holds nodes keyed by (label, key) and typed relationships between them; it writes a
-:class:`~graph.schema.mapping.Changes` atomically and reads back what it holds.
+:class:`~tacmap.graph.schema.mapping.Changes` atomically and reads back what it holds.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from collections import Counter
 from typing import Any, Self
 
 import networkx as nx
-
-from graph.errors import TacmapError
-from graph.schema.mapping import KEYS, Changes, Edge, Key, NodeRef, reference_changes, to_bundle
-from graph.schema.models import Bundle
+from tacmap.graph.errors import TacmapError
+from tacmap.graph.schema.mapping import KEYS, Changes, Edge, Key, NodeRef, reference_changes, to_bundle
+from tacmap.graph.schema.models import Bundle
 
 
 class StoreError(TacmapError):

@@ -26,10 +26,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import networkx as nx
-
-from graph.private import private_file, private_folder
-from graph.schema.mapping import OWNED, Changes, Edge, NodeRef
-from graph.store.base import Store, StoreBusy, StoreError, StoreUnavailable
+from tacmap.graph.private import private_file, private_folder
+from tacmap.graph.schema.mapping import OWNED, Changes, Edge, NodeRef
+from tacmap.graph.store.base import Store, StoreBusy, StoreError, StoreUnavailable
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (
@@ -274,7 +273,7 @@ class EmbeddedStore(Store):
             return self._memo[name]
 
     def answer(self, question: str, **params: Any) -> list[dict[str, Any]]:
-        module = importlib.import_module(f"graph.queries.{question}")
+        module = importlib.import_module(f"tacmap.graph.queries.{question}")
         return module.embedded(self, **params)
 
     def close(self) -> None:

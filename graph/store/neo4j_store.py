@@ -24,12 +24,11 @@ from urllib.parse import urlsplit
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, DriverError, IncompleteCommit, Neo4jError, ServiceUnavailable
-
-from graph.queries import cypher
-from graph.schema import reference
-from graph.schema.mapping import KEYS, OWNED, Changes, Edge, NodeRef
-from graph.schema.regions import regions
-from graph.store.base import Store, StoreError, StoreUnavailable
+from tacmap.graph.queries import cypher
+from tacmap.graph.schema import reference
+from tacmap.graph.schema.mapping import KEYS, OWNED, Changes, Edge, NodeRef
+from tacmap.graph.schema.regions import regions
+from tacmap.graph.store.base import Store, StoreError, StoreUnavailable
 
 BATCH = 2000
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -122,7 +121,7 @@ class Neo4jStore(Store):
         )
         try:
             self.driver.verify_connectivity()
-            for statement in cypher("constraints", "graph.schema").split(";"):
+            for statement in cypher("constraints", "tacmap.graph.schema").split(";"):
                 if statement.strip():
                     with self._session() as session:
                         session.run(statement).consume()

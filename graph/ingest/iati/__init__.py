@@ -3,7 +3,7 @@
 ``import_iati(store, path)`` reads a file, a folder or a zip of IATI activity XML (2.01-2.03,
 and 1.0x), keeps the anti-corruption work (:mod:`.select`), maps it (:mod:`.merge`: one
 organisation one provider, :mod:`.orgs`; money as meant, :mod:`.money`) and imports the result
-through :func:`~graph.ingest.load.import_bundle`, so validation and the one-transaction write
+through :func:`~tacmap.graph.ingest.load.import_bundle`, so validation and the one-transaction write
 are those of a bundle. One bad file or activity never stops the rest: it is in the report
 (:mod:`.report`); ``strict=True`` refuses everything instead, as all-or-nothing tools do.
 The mapping, element by element, is in ``graph/ingest/iati_mapping.md``.
@@ -17,11 +17,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from graph.ingest.iati.articles import SDG_ARTICLES, SECTOR_ARTICLES, activity_articles, keywords
-from graph.ingest.iati.codelists import codelist, codelist_dir
-from graph.ingest.iati.merge import STATUS, Options, to_bundle
-from graph.ingest.iati.orgs import ORG_KIND, Providers, classify, kind_of
-from graph.ingest.iati.parse import (
+from tacmap.graph.ingest.iati.articles import SDG_ARTICLES, SECTOR_ARTICLES, activity_articles, keywords
+from tacmap.graph.ingest.iati.codelists import codelist, codelist_dir
+from tacmap.graph.ingest.iati.merge import STATUS, Options, to_bundle
+from tacmap.graph.ingest.iati.orgs import ORG_KIND, Providers, classify, kind_of
+from tacmap.graph.ingest.iati.parse import (
     DEFAULT_LIMITS,
     IatiError,
     IatiLimits,
@@ -30,13 +30,13 @@ from graph.ingest.iati.parse import (
     read_document,
     sources,
 )
-from graph.ingest.iati.rates import parse_rates, read_rates
-from graph.ingest.iati.report import IatiReport, Note
-from graph.ingest.iati.select import DEFAULT_SECTORS, Selection, SelectionError
-from graph.ingest.load import import_bundle
-from graph.ingest.problems import Problem
-from graph.schema.reference import articles as uncac_articles
-from graph.store.base import Store, StoreError
+from tacmap.graph.ingest.iati.rates import parse_rates, read_rates
+from tacmap.graph.ingest.iati.report import IatiReport, Note
+from tacmap.graph.ingest.iati.select import DEFAULT_SECTORS, Selection, SelectionError
+from tacmap.graph.ingest.load import import_bundle
+from tacmap.graph.ingest.problems import Problem
+from tacmap.graph.schema.reference import articles as uncac_articles
+from tacmap.graph.store.base import Store, StoreError
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -199,7 +199,7 @@ def import_iati(
 
     Raises :class:`IatiError` (nothing written) when the input is over a limit, or, with
     ``strict``, when any file or value cannot be read; a
-    :class:`~graph.ingest.problems.BundleError` when the mapped projects fail validation."""
+    :class:`~tacmap.graph.ingest.problems.BundleError` when the mapped projects fail validation."""
     selection = Selection.parse(list(sectors) if sectors is not None else None, keywords=keywords)
     if isinstance(source, Upload):
         found, ignored = bytes_sources(source.data, source.filename, limits), []

@@ -1,6 +1,6 @@
 """What tacmap reads of one ``iati-activity``, whatever the IATI version it was written in.
 
-:mod:`~graph.ingest.iati.parse` fills these from the XML with every code already in its 2.03
+:mod:`~tacmap.graph.ingest.iati.parse` fills these from the XML with every code already in its 2.03
 form (IATI 1.0x words and letters are translated there), so nothing downstream knows versions.
 """
 

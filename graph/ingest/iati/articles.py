@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from graph.ingest.iati.activity import DAC_5_DIGIT, SDG_TARGET, TAG_SDG_TARGET, Activity
-from graph.ingest.iati.codelists import codelist
-from graph.ingest.iati.select import Selection, fold, terms_regex
-from graph.schema.reference import articles as uncac_articles
+from tacmap.graph.ingest.iati.activity import DAC_5_DIGIT, SDG_TARGET, TAG_SDG_TARGET, Activity
+from tacmap.graph.ingest.iati.codelists import codelist
+from tacmap.graph.ingest.iati.select import Selection, fold, terms_regex
+from tacmap.graph.schema.reference import articles as uncac_articles
 
 # DAC sector -> default articles, used only when nothing more specific names an article.
 SECTOR_ARTICLES: dict[str, tuple[int, ...]] = {
@@ -63,7 +63,7 @@ class Keyword:
 @cache
 def keywords() -> tuple[Keyword, ...]:
     """The keyword -> articles table (``graph/schema/data/iati_keywords.csv``), longest first."""
-    text = files("graph.schema").joinpath("data", "iati_keywords.csv").read_text(encoding="utf-8")
+    text = files("tacmap.graph.schema").joinpath("data", "iati_keywords.csv").read_text(encoding="utf-8")
     out = [
         Keyword(row["keyword"], row["language"], tuple(int(a) for a in row["articles"].split(";")))
         for row in csv.DictReader(text.splitlines())

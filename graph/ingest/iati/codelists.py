@@ -1,11 +1,11 @@
 """The tables that bring IATI 1.0x words and letters to 2.03 codes (codelists themselves are in
-:mod:`graph.schema.codelists`)."""
+:mod:`tacmap.graph.schema.codelists`)."""
 
 from __future__ import annotations
 
 from functools import cache
 
-from graph.schema.codelists import XML_LANG, Code, codelist, codelist_dir
+from tacmap.graph.schema.codelists import XML_LANG, Code, codelist, codelist_dir
 
 __all__ = ["XML_LANG", "Code", "codelist", "codelist_dir"]
 

@@ -14,17 +14,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from networkx.utils import UnionFind
-
-from graph.ingest.iati import money
-from graph.ingest.iati.activity import OECD_DAC_REGIONS, UN_M49_REGIONS, Activity, Org, preferred
-from graph.ingest.iati.articles import activity_articles
-from graph.ingest.iati.codelists import codelist
-from graph.ingest.iati.orgs import ACCOUNTABLE, EXTENDING, IMPLEMENTING, Providers
-from graph.ingest.iati.report import IatiReport, Note, ProjectEntry
-from graph.ingest.iati.select import Selection
-from graph.schema import reference
-from graph.schema.models import Bundle, Project, ProjectStatus
-from graph.schema.regions import regions
+from tacmap.graph.ingest.iati import money
+from tacmap.graph.ingest.iati.activity import OECD_DAC_REGIONS, UN_M49_REGIONS, Activity, Org, preferred
+from tacmap.graph.ingest.iati.articles import activity_articles
+from tacmap.graph.ingest.iati.codelists import codelist
+from tacmap.graph.ingest.iati.orgs import ACCOUNTABLE, EXTENDING, IMPLEMENTING, Providers
+from tacmap.graph.ingest.iati.report import IatiReport, Note, ProjectEntry
+from tacmap.graph.ingest.iati.select import Selection
+from tacmap.graph.schema import reference
+from tacmap.graph.schema.models import Bundle, Project, ProjectStatus
+from tacmap.graph.schema.regions import regions
 
 # ActivityStatus code -> ProjectStatus (all six codes of the codelist; iati_mapping.md says why).
 STATUS: dict[str, ProjectStatus] = {

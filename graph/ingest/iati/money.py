@@ -17,7 +17,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from graph.ingest.iati.activity import Activity, Budget, Money
+from tacmap.graph.ingest.iati.activity import Activity, Budget, Money
 
 COMMITMENT = "2"
 ORIGINAL, REVISED = "1", "2"

@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from graph.ingest.iati.activity import Org
-from graph.ingest.iati.codelists import codelist
-from graph.ingest.iati.select import fold
-from graph.schema.models import Bundle, Provider, ProviderKind
-from graph.schema.reference import countries, iso2_to_iso3
+from tacmap.graph.ingest.iati.activity import Org
+from tacmap.graph.ingest.iati.codelists import codelist
+from tacmap.graph.ingest.iati.select import fold
+from tacmap.graph.schema.models import Bundle, Provider, ProviderKind
+from tacmap.graph.schema.reference import countries, iso2_to_iso3
 
 # OrganisationType code -> ProviderKind (government types are refined in ``kind_of``).
 ORG_KIND: dict[str, ProviderKind] = {

@@ -2,7 +2,7 @@
 
 What the IATI tools hand out: 2.01-2.03 files with the version on the root or on each activity
 (``version``, or ``iati-extra:version`` in Datastore downloads), 1.0x files (read directly, with
-their words and letters translated to 2.03 codes in :mod:`~graph.ingest.iati.codelists`), and
+their words and letters translated to 2.03 codes in :mod:`~tacmap.graph.ingest.iati.codelists`), and
 Datastore API answers that wrap an ``iati-activities`` element in ``<result>``; a file, a
 folder (read recursively) or a ``.zip`` of them.
 
@@ -29,9 +29,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from lxml import etree
-
-from graph.ingest.iati import codelists as cl
-from graph.ingest.iati.activity import (
+from tacmap.graph.ingest.iati import codelists as cl
+from tacmap.graph.ingest.iati.activity import (
     DAC_5_DIGIT,
     OECD_DAC_REGIONS,
     Activity,
@@ -41,10 +40,10 @@ from graph.ingest.iati.activity import (
     Org,
     Transaction,
 )
-from graph.ingest.iati.codelists import XML_LANG, codelist
-from graph.ingest.iati.report import FileRead, Note
-from graph.ingest.iati.select import Selection
-from graph.ingest.problems import MB, BundleError, Problem, human_size
+from tacmap.graph.ingest.iati.codelists import XML_LANG, codelist
+from tacmap.graph.ingest.iati.report import FileRead, Note
+from tacmap.graph.ingest.iati.select import Selection
+from tacmap.graph.ingest.problems import MB, BundleError, Problem, human_size
 
 Element = Any  # lxml.etree._Element (not exported as a public type)
 Progress = Callable[[int, int], None]

@@ -6,9 +6,9 @@ import csv
 import io
 from pathlib import Path
 
-from graph.ingest.iati.codelists import codelist
-from graph.ingest.iati.parse import IatiError
-from graph.ingest.problems import MB, Problem
+from tacmap.graph.ingest.iati.codelists import codelist
+from tacmap.graph.ingest.iati.parse import IatiError
+from tacmap.graph.ingest.problems import MB, Problem
 
 
 def _problem(file: str, row: int | None, column: str | None, value: str | None, message: str) -> Problem:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from graph.ingest.load import ImportSummary
+from tacmap.graph.ingest.load import ImportSummary
 
 SHOWN_PER_KIND = 5  # examples printed per warning kind; the JSON report has all
 

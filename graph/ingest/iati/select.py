@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from graph.ingest.iati.activity import DAC_3_DIGIT, DAC_5_DIGIT, SDG_TARGET, TAG_SDG_TARGET
-from graph.ingest.iati.codelists import codelist
-from graph.ingest.problems import BundleError, Problem
+from tacmap.graph.ingest.iati.activity import DAC_3_DIGIT, DAC_5_DIGIT, SDG_TARGET, TAG_SDG_TARGET
+from tacmap.graph.ingest.iati.codelists import codelist
+from tacmap.graph.ingest.problems import BundleError, Problem
 
 DEFAULT_SECTORS: tuple[str, ...] = ("15113", "sdg:16.5")
 _SDG = re.compile(r"sdg:(\d{1,2})\.(\d{1,2}|[a-z])", re.IGNORECASE)
@@ -67,7 +67,11 @@ class Term:
 
 @cache
 def selection_terms() -> tuple[Term, ...]:
-    text = files("graph.schema").joinpath("data", "iati_selection_keywords.csv").read_text(encoding="utf-8")
+    text = (
+        files("tacmap.graph.schema")
+        .joinpath("data", "iati_selection_keywords.csv")
+        .read_text(encoding="utf-8")
+    )
     terms = [Term(row["term"], row["language"]) for row in csv.DictReader(text.splitlines())]
     return tuple(sorted(terms, key=lambda t: -len(t.term)))
 
