@@ -23,7 +23,8 @@ from tacmap.graph.errors import TacmapError
 from tacmap.graph.schema.mapping import Changes, Edge, NodeRef
 from tacmap.graph.schema.models import Visibility
 from tacmap.graph.schema.reference import countries, suggest_iso3
-from tacmap.graph.store.base import Store, StoreError
+from tacmap.graph.store.base import Store, StoreError, StoreView
+from tacmap.graph.store.cypher import RawQuery, Rows
 
 T = TypeVar("T")
 Graph = tuple[dict[NodeRef, dict[str, Any]], list[Edge]]
@@ -113,7 +114,7 @@ def redact_rows(rows: list[dict[str, Any]], hidden: Hidden) -> list[dict[str, An
     return [row for row in rows if row.get("need") not in hidden.needs]
 
 
-class NeedView(Store):
+class NeedView(StoreView):
     """A read-only store that shows ``inner`` as ``audience`` may see it.
 
     ``remember(key, compute)`` lets a caller cache the hidden set and the filtered graph (the API
@@ -129,9 +130,8 @@ class NeedView(Store):
         audience: Audience,
         remember: Callable[[tuple[str, ...], Callable[[], Any]], Any] | None = None,
     ) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.audience = audience
-        self.name = inner.name
         self._kept: dict[tuple[str, ...], Any] = {}
         self._remember = remember or self._keep
 
@@ -159,7 +159,13 @@ class NeedView(Store):
             return self.inner.projection()
         return self._remember(("projection", self.audience.key), lambda: Store.projection(self))
 
-    def answer(self, question: str, **params: Any) -> list[dict[str, Any]]:
+    def memo(self, name: str, build: Callable[[Any], T]) -> T:
+        """The inner store's index when nothing is hidden; else one built on this view's graph."""
+        if not self.hidden:
+            return self.inner.memo(name, build)
+        return self._remember(("memo", name, self.audience.key), lambda: build(self.projection()))
+
+    def answer(self, query: RawQuery, **params: Any) -> Rows:
         """The inner store's rows without those about hidden needs. A question that takes a
         ``hidden`` parameter (pairings: whether a peer has a need of its own, and reciprocity, look
         at other needs than the row's) is asked with the hidden ids, so that it answers as if they
@@ -167,16 +173,10 @@ class NeedView(Store):
         hidden = self.hidden
         if "hidden" in params and hidden:
             params = {**params, "hidden": sorted(hidden.needs)}
-        return redact_rows(self.inner.answer(question, **params), hidden)
+        return redact_rows(self.inner.answer(query, **params), hidden)
 
     def write(self, changes: Changes) -> None:
         raise StoreError("a view of the store for one audience is read-only")
 
     def clear(self) -> None:
         raise StoreError("a view of the store for one audience is read-only")
-
-    def close(self) -> None:
-        """The inner store belongs to whoever opened it."""
-
-    def _reference_loaded(self) -> bool:
-        return self.inner._reference_loaded()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tacmap.graph.queries import experts as experts_q
 from tacmap.graph.queries.experts import ShortlistEntry, balance, ranking, shortlist, shortlist_for
 from tacmap.graph.schema import reference
 from tacmap.graph.schema.mapping import to_changes
@@ -219,7 +220,7 @@ def test_email_is_never_in_the_result_nor_in_the_raw_rows(store: Store) -> None:
     found = shortlist(store, "N1")
     dumped = json.dumps([e.to_dict() for e in found])
     assert len(found) == 2 and "@" not in dumped and "example.org" not in dumped
-    raw = store.answer("experts", need="N1", state=None, article=None, form=None)
+    raw = store.answer(experts_q.RAW, need="N1", state=None, article=None, form=None)
     assert raw and "@" not in json.dumps(raw)
     assert not any("email" in row or "gender" in row for row in raw)
 

@@ -170,7 +170,7 @@ def test_seed_world_identical_on_both_stores(neo4j_store_session, tmp_path):
         reset(embedded, data)
         reset(neo4j_store_session, data)
         stores = (embedded, neo4j_store_session)
-        raw = [canonical(s.answer("gaps", **q.params(as_of=SEED_AS_OF))) for s in stores]
+        raw = [canonical(s.answer(q.RAW, **q.params(as_of=SEED_AS_OF))) for s in stores]
         assert raw[0] == raw[1]
         for filters in (
             {"as_of": SEED_AS_OF},

@@ -203,7 +203,7 @@ def test_seed_world_identical_on_both_stores(neo4j_store_session, tmp_path):
         reset(embedded, data)
         reset(neo4j_store_session, data)
         stores = (embedded, neo4j_store_session)
-        raws = [s.answer("matrix", as_of=SEED_AS_OF.isoformat()) for s in stores]
+        raws = [s.answer(q.RAW, as_of=SEED_AS_OF.isoformat()) for s in stores]
         assert canonical(raws[0]) == canonical(raws[1])
         for rows, cols in itertools.combinations(DIMENSIONS, 2):
             tables = [q.build(raw, rows, cols, SEED_AS_OF.isoformat()) for raw in raws]
@@ -240,7 +240,7 @@ def test_random_worlds_match_the_cell_by_cell_reference(store):
     def check(example):
         data, as_of = example
         reset(store, data)
-        raw = store.answer("matrix", as_of=as_of.isoformat())
+        raw = store.answer(q.RAW, as_of=as_of.isoformat())
         # every pair of dimensions (and some the other way round) from one answer of the store
         for rows, cols in pairs:
             _check_against_reference(

@@ -232,7 +232,7 @@ def test_seed_world_identical_on_both_stores(neo4j_store_session, tmp_path):
     try:
         reset(embedded, data)
         reset(neo4j_store_session, data)
-        raw = [canonical(s.answer("overlaps", **q.params())) for s in (embedded, neo4j_store_session)]
+        raw = [canonical(s.answer(q.RAW, **q.params())) for s in (embedded, neo4j_store_session)]
         assert raw[0] == raw[1]
         cases = [{}, {"group": "african", "start": "2009-01-01", "end": "2009-12-31"}, {"provider": "unodc"}]
         for filters in cases:

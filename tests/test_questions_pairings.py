@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tacmap.graph.queries import pairings as pairings_q
 from tacmap.graph.queries.pairings import Pairing, pairings
 from tacmap.graph.schema import reference
 from tacmap.graph.schema.mapping import to_changes
@@ -330,7 +331,7 @@ def _raw(store: Store, **params) -> list[str]:
         "needs": None,
         "hidden": None,
     } | params
-    return sorted(json.dumps(r, sort_keys=True) for r in store.answer("pairings", **full))
+    return sorted(json.dumps(r, sort_keys=True) for r in store.answer(pairings_q.RAW, **full))
 
 
 def test_both_stores_agree_over_the_seed(neo4j_store_session, tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from tacmap.api.deps import ServicesDep
 from tacmap.api.routers.schemas import ExpertOut, NeedOut, NetworkOut, ProjectOut, ProviderOut, StateOut
 from tacmap.graph.schema.mapping import Edge, NodeRef, to_bundle
 from tacmap.graph.store import Store
+from tacmap.graph.store.base import Graph, StoreView
 from tacmap.graph.visibility import EVERYONE, NOTHING, Audience, Hidden, NeedView
 
 T = TypeVar("T")
@@ -114,9 +115,9 @@ class DataCache:
     """Values computed from one version of one store's data: the snapshot, question answers,
     maps. One per app (in :class:`tacmap.api.deps.Services`), bounded, least recently used out.
 
-    The embedded store returns the very same ``read_all`` objects until its data changes (here
-    or in another process), which makes an exact and cheap version check: nothing is ever stale.
-    Other stores give no such signal: a value is recomputed once it is ``max_age`` seconds old
+    A store that reports its :meth:`~tacmap.graph.store.base.Store.data_version` (the embedded
+    store: it changes when the data changes, here or in another process) makes an exact and cheap
+    version check: nothing is ever stale. Other stores give no such signal: a value is recomputed once it is ``max_age`` seconds old
     (0: never reused), and writes through this API call :meth:`invalidate`. While one request
     recomputes an old value, the others are served the old one (an answer that takes longer to
     compute than ``max_age`` must not make every request wait for it).
@@ -127,7 +128,7 @@ class DataCache:
     def __init__(self, store: Store, max_age: float) -> None:
         self.store = store
         self.max_age = max_age
-        self.exact = store.name == "embedded"
+        self.exact = store.data_version() is not None
         self._lock = threading.Lock()
         self._version: object = None
         self._generation = 0
@@ -145,8 +146,8 @@ class DataCache:
         while True:
             with self._lock:
                 if self.exact:
-                    version = self.store.read_all()[0]  # cheap when unchanged: one PRAGMA
-                    if self._version is not version:
+                    version = self.store.data_version()  # cheap when unchanged: one PRAGMA
+                    if self._version != version:
                         self._version = version
                         self._forget()
                 known = self._values.get(key)
@@ -211,25 +212,24 @@ class DataCache:
         return view.hidden if isinstance(view, NeedView) else NOTHING
 
 
-class CachedReads(Store):
-    """A store whose whole-graph reads (``read_all``, ``projection``) come from a
+class CachedReads(StoreView):
+    """A store whose whole-graph reads (``read_all``, ``projection``, question indexes) come from a
     :class:`DataCache`: what maps, the home page and graph-metric questions get on Neo4j, so that
     they do not each re-read the whole graph. Question queries (``answer``) still go to the
     database."""
 
     def __init__(self, cache: DataCache) -> None:
+        super().__init__(cache.store)
         self.cache = cache
-        self.inner = cache.store
-        self.name = cache.store.name
 
-    def read_all(self) -> tuple[dict[NodeRef, dict[str, Any]], list[Edge]]:
+    def read_all(self) -> Graph:
         return self.cache.get("read_all", self.inner.read_all)
 
     def projection(self) -> Any:
         return self.cache.get("projection", lambda: Store.projection(self))
 
-    def answer(self, question: str, **params: Any) -> list[dict[str, Any]]:
-        return self.inner.answer(question, **params)
+    def memo(self, name: str, build: Callable[[Any], T]) -> T:
+        return self.cache.get(("memo", name), lambda: build(self.projection()))
 
     def write(self, changes: Any) -> None:
         self.inner.write(changes)
@@ -238,15 +238,6 @@ class CachedReads(Store):
     def clear(self) -> None:
         self.inner.clear()
         self.cache.invalidate()
-
-    def close(self) -> None:
-        """The wrapped store belongs to the app, not to this view."""
-
-    def _reference_loaded(self) -> bool:
-        return self.inner._reference_loaded()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
 
 
 def get_snapshot(services: ServicesDep) -> Snapshot:

@@ -221,7 +221,7 @@ def _build(graph: Any) -> Portfolio:
 
 def portfolio(store: Store) -> Portfolio:
     """The embedded store's index for questions 1-4 (rebuilt only when the data changes)."""
-    return store.memo("questions_a.portfolio", _build)  # type: ignore[attr-defined]
+    return store.memo("questions_a.portfolio", _build)
 
 
 def live_from(p: Portfolio, as_of: str) -> list[ProjectFacts]:

@@ -34,11 +34,10 @@ from typing import Any
 from tacmap.graph.queries._results import Result
 from tacmap.graph.schema.reference import UN_GROUPS
 from tacmap.graph.store.base import Store
+from tacmap.graph.store.cypher import RawQuery
 
 WEIGHTS: dict[str, float] = {"form": 0.40, "language": 0.35, "same_group": 0.25}
 GENERALIST_FORM_MATCH = 0.5  # an expert listing no forms matches any form, but less specifically
-
-QUESTION = "experts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +218,7 @@ def _shortlist(rows: list[dict[str, Any]], k: int) -> list[ShortlistEntry]:
 
 
 def _rows(store: Store, **params: Any) -> list[dict[str, Any]]:
-    rows = store.answer(QUESTION, **params)
+    rows = store.answer(RAW, **params)
     if not rows:
         what = (
             f"need {params['need']!r}"
@@ -351,3 +350,6 @@ def embedded(
             ]
         )
     return rows
+
+
+RAW = RawQuery("experts", embedded)

@@ -26,6 +26,7 @@ from typing import Any
 from tacmap.graph.queries._portfolio import as_of_iso, governance_budget, live_from, portfolio, state_part
 from tacmap.graph.queries._results import Result, bulk
 from tacmap.graph.store.base import Store
+from tacmap.graph.store.cypher import RawQuery
 
 DARLINGS = 10  # default number of darlings
 
@@ -169,7 +170,7 @@ def fragmentation(
     last), then State and chapter.
     """
     p = params(as_of=as_of, state=state, group=group)
-    found = _results(store.answer("fragmentation", **p), by_chapter, p["as_of"])
+    found = _results(store.answer(RAW, **p), by_chapter, p["as_of"])
     found.sort(key=lambda f: (-f.providers, f.hhi is None, f.hhi or 0.0, f.state, f.chapter or ""))
     return found
 
@@ -181,7 +182,7 @@ def darlings(
     """The ``k`` States with the most providers at ``as_of`` (ties: larger budget first, then
     ISO3 code), with their fragmentation figures. ``group``: only States of that primary group."""
     p = params(as_of=as_of, group=group)
-    found = _results(store.answer("fragmentation", **p), False, p["as_of"])
+    found = _results(store.answer(RAW, **p), False, p["as_of"])
     found.sort(key=lambda f: (-f.providers, -f.budget_usd, f.state))
     return found[: max(0, k)]
 
@@ -215,3 +216,6 @@ def embedded(store: Store, *, as_of: str, state: str | None, group: str | None) 
                 }
             )
     return rows
+
+
+RAW = RawQuery("fragmentation", embedded)

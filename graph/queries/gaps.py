@@ -16,6 +16,7 @@ from typing import Any
 from tacmap.graph.queries._portfolio import PRIORITY_ORDER, as_of_iso, portfolio
 from tacmap.graph.queries._results import Result, bulk
 from tacmap.graph.store.base import Store
+from tacmap.graph.store.cypher import RawQuery
 
 NEAR_MISSES = 3  # near-misses returned per gap
 
@@ -183,7 +184,7 @@ def gaps(
     Ordered by priority (high, medium, low, none), then State, article, form and need id.
     """
     p = params(as_of=as_of, state=state, article=article, group=group, form=form, need=need)
-    rows = store.answer("gaps", **p)
+    rows = store.answer(RAW, **p)
     day = date.fromisoformat(p["as_of"])
     misses: dict[tuple[str, int, str], list[NearMiss]] = {}  # same cell and form, same near-misses
     made: dict[int, dict[tuple[str, bool, bool], NearMiss]] = {}  # article -> records built
@@ -259,7 +260,7 @@ def _cells(store: Store) -> dict[tuple[str, int], _Cell]:
             for a, projects in by_article.items()
         }
 
-    return store.memo("questions_a.gap_cells", build)  # type: ignore[attr-defined]
+    return store.memo("questions_a.gap_cells", build)
 
 
 _NO_CELL = _Cell(0, [])
@@ -314,3 +315,6 @@ def embedded(
             }
         )
     return rows
+
+
+RAW = RawQuery("gaps", embedded)

@@ -44,6 +44,7 @@ from tacmap.graph.queries._portfolio import (
 from tacmap.graph.queries._results import bulk
 from tacmap.graph.schema import reference
 from tacmap.graph.store.base import Store
+from tacmap.graph.store.cypher import RawQuery
 
 DIMENSIONS: tuple[str, ...] = ("article", "chapter", "group", "form", "level")
 LEVELS: tuple[str, ...] = ("bilateral", "regional", "global", "none")
@@ -97,7 +98,7 @@ def matrix(
     """
     _check(rows, cols)
     day = as_of_iso(as_of)
-    raw = store.answer("matrix", as_of=day)
+    raw = store.answer(RAW, as_of=day)
     return build(raw, rows, cols, day)
 
 
@@ -278,7 +279,7 @@ def _need_groups(store: Store) -> dict[str, dict[int, dict[str, int]]]:
             by_form[n.form] = by_form.get(n.form, 0) + 1
         return out
 
-    return store.memo("questions_a.need_groups", build)  # type: ignore[attr-defined]
+    return store.memo("questions_a.need_groups", build)
 
 
 def embedded(store: Store, *, as_of: str) -> list[dict[str, Any]]:
@@ -334,3 +335,6 @@ def embedded(store: Store, *, as_of: str) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+RAW = RawQuery("matrix", embedded)

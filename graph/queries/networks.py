@@ -39,8 +39,8 @@ from typing import Any
 import networkx as nx
 from tacmap.graph.queries._results import Result
 from tacmap.graph.store.base import Store
+from tacmap.graph.store.cypher import RawQuery
 
-QUESTION = "networks"
 LOUVAIN_SEED = 2009
 DIGITS = 4
 
@@ -109,7 +109,7 @@ class BrokerMetrics(Result):
 def network_members(store: Store) -> list[NetworkMembers]:
     """Every network with its member States (ISO3, sorted), ordered by network id."""
     out = []
-    for row in store.answer(QUESTION):
+    for row in store.answer(RAW):
         members = sorted(set(row["members"] or []))
         out.append(
             NetworkMembers(network=row["network"], name=row["name"], members=members, size=len(members))
@@ -120,10 +120,7 @@ def network_members(store: Store) -> list[NetworkMembers]:
 def broker_metrics(store: Store) -> BrokerMetrics:
     """Degree and betweenness of providers and networks on the provider–State graph, and provider
     communities (see the module docstring for every definition). Same result on both stores."""
-    memo = getattr(store, "memo", None)
-    if memo is not None:
-        return memo("networks.broker_metrics", compute_broker_metrics)
-    return compute_broker_metrics(store.projection())
+    return store.memo("networks.broker_metrics", compute_broker_metrics)
 
 
 def _r(x: float) -> float:
@@ -335,3 +332,6 @@ def _members(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
 def embedded(store: Any) -> list[dict[str, Any]]:
     """The rows of ``networks.cypher``, computed on the embedded store's networkx projection."""
     return [dict(r, members=list(r["members"])) for r in store.memo("networks.members", _members)]
+
+
+RAW = RawQuery("networks", embedded)

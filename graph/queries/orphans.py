@@ -15,6 +15,7 @@ from typing import Any
 from tacmap.graph.queries._portfolio import as_of_iso, portfolio
 from tacmap.graph.queries._results import Result, bulk
 from tacmap.graph.store.base import Store
+from tacmap.graph.store.cypher import RawQuery
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,7 @@ def orphans(store: Store, *, as_of: date | str | None = None, group: str | None 
             last_end=date.fromisoformat(r["last_end"]) if r["last_end"] else None,
             as_of=day,
         )
-        for r in store.answer("orphans", **p)
+        for r in store.answer(RAW, **p)
     ]
     found.sort(key=lambda o: (-o.high_priority, -o.needs, o.state))
     return found
@@ -80,7 +81,7 @@ def _need_counts(store: Store) -> dict[str, tuple[int, int]]:
             high[n.state] += n.priority == "high"
         return {s: (needs[s], high[s]) for s in needs}
 
-    return store.memo("questions_a.need_counts", build)  # type: ignore[attr-defined]
+    return store.memo("questions_a.need_counts", build)
 
 
 def embedded(store: Store, *, as_of: str, group: str | None) -> list[dict[str, Any]]:
@@ -105,3 +106,6 @@ def embedded(store: Store, *, as_of: str, group: str | None) -> list[dict[str, A
             }
         )
     return rows
+
+
+RAW = RawQuery("orphans", embedded)

@@ -22,6 +22,7 @@ from typing import Any
 from tacmap.graph.queries._portfolio import ProjectFacts, iso, portfolio
 from tacmap.graph.queries._results import Result, bulk
 from tacmap.graph.store.base import Store
+from tacmap.graph.store.cypher import RawQuery
 
 # Weights of the score parts (they sum to 1); see README section 1.
 WEIGHTS: dict[str, float] = {"articles": 0.35, "states": 0.25, "period": 0.25, "forms": 0.15}
@@ -188,7 +189,7 @@ def overlaps(
     overlap_days (long first), then ids.
     """
     rows = store.answer(
-        "overlaps",
+        RAW,
         **params(state=state, article=article, provider=provider, group=group, start=start, end=end),
     )
     found = [finish(row) for row in rows]
@@ -278,3 +279,6 @@ def embedded(
                         rows.append(_row(first, second))
                 active.append(x)
     return rows
+
+
+RAW = RawQuery("overlaps", embedded)

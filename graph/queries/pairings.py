@@ -31,12 +31,11 @@ from typing import Any
 from tacmap.graph.queries._results import Result
 from tacmap.graph.schema.reference import UN_GROUPS
 from tacmap.graph.store.base import Store
+from tacmap.graph.store.cypher import RawQuery
 
 WEIGHTS: dict[str, float] = {"same_group": 0.35, "networks": 0.25, "language": 0.20, "experts": 0.20}
 NETWORKS_CAP = 3  # shared networks beyond this add nothing
 EXPERTS_CAP = 3  # experts beyond this add nothing
-
-QUESTION = "pairings"
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,9 +189,7 @@ def pairings(
     if needs is not None and not needs:
         return []
     # hidden=None: every need; a view of the store for one audience fills in what it hides
-    rows = store.answer(
-        QUESTION, need=need, state=state, group=group, article=article, needs=needs, hidden=None
-    )
+    rows = store.answer(RAW, need=need, state=state, group=group, article=article, needs=needs, hidden=None)
     return finish(rows, limit_per_need)
 
 
@@ -374,3 +371,6 @@ def _pair_facts(ix: dict[str, Any], s: str, p: str) -> tuple[list[str], list[str
         sorted(ix["networks"].get(s, set()) & ix["networks"].get(p, set())),
         sorted(b for b in ix["need_articles"].get(p, ()) if b in s_compliant),
     )
+
+
+RAW = RawQuery("pairings", embedded)

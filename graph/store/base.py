@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import Counter
-from typing import Any, Self
+from collections.abc import Callable, Hashable
+from typing import Any, Self, TypeVar
 
 import networkx as nx
 from tacmap.graph.errors import TacmapError
-from tacmap.graph.schema.mapping import KEYS, Changes, Edge, Key, NodeRef, reference_changes, to_bundle
+from tacmap.graph.schema.mapping import Changes, Edge, NodeRef, reference_changes, to_bundle
 from tacmap.graph.schema.models import Bundle
+from tacmap.graph.store.cypher import RawQuery, Rows
+
+T = TypeVar("T")
+Graph = tuple[dict[NodeRef, dict[str, Any]], list[Edge]]
 
 
 class StoreError(TacmapError):
@@ -50,7 +55,7 @@ class Store(ABC):
         """Apply ``changes`` in one transaction: all of it, or (on any error) none of it."""
 
     @abstractmethod
-    def read_all(self) -> tuple[dict[NodeRef, dict[str, Any]], list[Edge]]:
+    def read_all(self) -> Graph:
         """Every node (by reference) with its properties, and every relationship."""
 
     @abstractmethod
@@ -62,9 +67,9 @@ class Store(ABC):
         """Release connections and files."""
 
     @abstractmethod
-    def answer(self, question: str, **params: Any) -> list[dict[str, Any]]:
-        """Raw rows of one question (``graph/queries/<question>``): the Cypher file on Neo4j,
-        its networkx twin ``embedded()`` on the embedded store. Both return the same rows."""
+    def answer(self, query: RawQuery, **params: Any) -> Rows:
+        """Raw rows of one question: its Cypher file on Neo4j, its networkx twin on the embedded
+        store. Both return the same rows."""
 
     @abstractmethod
     def _reference_loaded(self) -> bool:
@@ -75,12 +80,15 @@ class Store(ABC):
         if not self._reference_loaded():
             self.write(reference_changes())
 
-    def nodes(self, label: str) -> dict[Key, dict[str, Any]]:
-        """All nodes of one label, by key."""
-        if label not in KEYS:
-            raise ValueError(f"unknown label {label!r}")
-        found, _ = self.read_all()
-        return {key: props for (lab, key), props in found.items() if lab == label}
+    def data_version(self) -> Hashable | None:
+        """A value that changes whenever the data does, cheap to ask; ``None`` when the store
+        cannot tell (then callers cache for a bounded time instead)."""
+        return None
+
+    def memo(self, name: str, build: Callable[[nx.MultiDiGraph], T]) -> T:
+        """``build(projection)``: an index for the questions. Stores that know their data version
+        keep it until the data changes; this default builds it every time."""
+        return build(self.projection())
 
     def export(self) -> Bundle:
         """The whole dataset as records (reference data is not exported: it comes with tacmap)."""
@@ -108,3 +116,39 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class StoreView(Store):
+    """A store in front of another: every member goes to ``inner`` unless a view overrides it
+    (a viewer's view without restricted needs, the API's cached reads, an import's dry run)."""
+
+    def __init__(self, inner: Store) -> None:
+        self.inner = inner
+        self.name = inner.name
+
+    def write(self, changes: Changes) -> None:
+        self.inner.write(changes)
+
+    def read_all(self) -> Graph:
+        return self.inner.read_all()
+
+    def clear(self) -> None:
+        self.inner.clear()
+
+    def close(self) -> None:
+        """The inner store belongs to whoever opened it."""
+
+    def answer(self, query: RawQuery, **params: Any) -> Rows:
+        return self.inner.answer(query, **params)
+
+    def data_version(self) -> Hashable | None:
+        return self.inner.data_version()
+
+    def projection(self) -> nx.MultiDiGraph:
+        return self.inner.projection()
+
+    def memo(self, name: str, build: Callable[[nx.MultiDiGraph], T]) -> T:
+        return self.inner.memo(name, build)
+
+    def _reference_loaded(self) -> bool:
+        return self.inner._reference_loaded()

@@ -15,7 +15,6 @@ generic "database is locked".
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import sqlite3
@@ -29,6 +28,7 @@ import networkx as nx
 from tacmap.graph.private import private_file, private_folder
 from tacmap.graph.schema.mapping import OWNED, Changes, Edge, NodeRef
 from tacmap.graph.store.base import Store, StoreBusy, StoreError, StoreUnavailable
+from tacmap.graph.store.cypher import RawQuery
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (
@@ -108,6 +108,7 @@ class EmbeddedStore(Store):
         self._cache: tuple[dict[NodeRef, dict[str, Any]], list[Edge]] | None = None
         self._graph: nx.MultiDiGraph | None = None
         self._memo: dict[str, Any] = {}
+        self._loads = 0
         self.ensure_reference()
 
     def _connect(self) -> sqlite3.Connection:
@@ -253,6 +254,7 @@ class EmbeddedStore(Store):
                 finally:
                     self._db.execute("COMMIT")
                 self._cache = (nodes, edges)
+                self._loads += 1
                 self._graph = None
                 self._memo = {}
             return self._cache
@@ -272,9 +274,16 @@ class EmbeddedStore(Store):
                 self._memo[name] = build(graph)
             return self._memo[name]
 
-    def answer(self, question: str, **params: Any) -> list[dict[str, Any]]:
-        module = importlib.import_module(f"tacmap.graph.queries.{question}")
-        return module.embedded(self, **params)
+    def answer(self, query: RawQuery, **params: Any) -> list[dict[str, Any]]:
+        """The rows of the question's networkx twin."""
+        return query.twin(self, **params)
+
+    def data_version(self) -> int:
+        """How many times the data was read from the file: it changes exactly when the data did
+        (here or in another process; ``PRAGMA data_version`` tells)."""
+        with self._lock:
+            self.read_all()
+            return self._loads
 
     def close(self) -> None:
         with self._lock, self._write_lock:

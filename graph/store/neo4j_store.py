@@ -24,11 +24,11 @@ from urllib.parse import urlsplit
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, DriverError, IncompleteCommit, Neo4jError, ServiceUnavailable
-from tacmap.graph.queries import cypher
 from tacmap.graph.schema import reference
 from tacmap.graph.schema.mapping import KEYS, OWNED, Changes, Edge, NodeRef
 from tacmap.graph.schema.regions import regions
 from tacmap.graph.store.base import Store, StoreError, StoreUnavailable
+from tacmap.graph.store.cypher import RawQuery, read_cypher
 
 BATCH = 2000
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -121,7 +121,7 @@ class Neo4jStore(Store):
         )
         try:
             self.driver.verify_connectivity()
-            for statement in cypher("constraints", "tacmap.graph.schema").split(";"):
+            for statement in read_cypher("constraints", "tacmap.graph.schema").split(";"):
                 if statement.strip():
                     with self._session() as session:
                         session.run(statement).consume()
@@ -159,12 +159,9 @@ class Neo4jStore(Store):
     def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         return self._call(lambda tx: [r.data() for r in tx.run(query, **params)])
 
-    def run_read(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        """Run ``graph/queries/<name>.cypher`` with parameters; rows as dicts."""
-        return self._read(cypher(name), **params)
-
-    def answer(self, question: str, **params: Any) -> list[dict[str, Any]]:
-        return self.run_read(question, **params)
+    def answer(self, query: RawQuery, **params: Any) -> list[dict[str, Any]]:
+        """The rows of the question's Cypher file, run with ``params`` in a read transaction."""
+        return self._read(query.cypher, **params)
 
     # -- writing -----------------------------------------------------------------------------
     def write(self, changes: Changes) -> None:
@@ -178,15 +175,15 @@ class Neo4jStore(Store):
         for label, keys in by_label.items():
             for direction, kind in OWNED[label]:
                 pattern = f"-[r:{kind}]->()" if direction == "out" else f"<-[r:{kind}]-()"
-                query = cypher("delete_owned").format(label=label, key=KEYS[label], pattern=pattern)
+                query = read_cypher("delete_owned").format(label=label, key=KEYS[label], pattern=pattern)
                 for batch in _batches(keys):
                     tx.run(query, keys=batch).consume()
         for label, nodes in changes.nodes_by_label().items():
-            query = cypher("upsert_nodes").format(label=label, key=KEYS[label])
+            query = read_cypher("upsert_nodes").format(label=label, key=KEYS[label])
             for batch in _batches([{"key": n.key, "props": n.props} for n in nodes]):
                 tx.run(query, rows=batch).consume()
         for (src, kind, dst), edges in changes.edges_by_type().items():
-            query = cypher("merge_edges").format(
+            query = read_cypher("merge_edges").format(
                 src=src, src_key=KEYS[src], type=kind, dst=dst, dst_key=KEYS[dst]
             )
             for batch in _batches([{"src": e.src[1], "dst": e.dst[1], "props": e.props} for e in edges]):
@@ -195,11 +192,11 @@ class Neo4jStore(Store):
                     raise StoreError(f"{len(batch) - written} {kind} relationships refer to a missing node")
 
     def clear(self) -> None:
-        self._call(lambda tx: tx.run(cypher("delete_all")).consume(), write=True)
+        self._call(lambda tx: tx.run(read_cypher("delete_all")).consume(), write=True)
         self.ensure_reference()
 
     def _reference_loaded(self) -> bool:
-        row = self.run_read("reference_count")[0]
+        row = self._read(read_cypher("reference_count"))[0]
         return (
             row["states"] == len(reference.countries())
             and row["articles"] == len(reference.articles())
@@ -210,8 +207,8 @@ class Neo4jStore(Store):
     def read_all(self) -> tuple[dict[NodeRef, dict[str, Any]], list[Edge]]:
         node_rows, edge_rows = self._call(
             lambda tx: (
-                [r.data() for r in tx.run(cypher("read_nodes"))],
-                [r.data() for r in tx.run(cypher("read_edges"))],
+                [r.data() for r in tx.run(read_cypher("read_nodes"))],
+                [r.data() for r in tx.run(read_cypher("read_edges"))],
             )
         )
         nodes: dict[NodeRef, dict[str, Any]] = {}

@@ -36,7 +36,7 @@ from tacmap.graph.ingest.iati.select import DEFAULT_SECTORS, Selection, Selectio
 from tacmap.graph.ingest.load import import_bundle
 from tacmap.graph.ingest.problems import Problem
 from tacmap.graph.schema.reference import articles as uncac_articles
-from tacmap.graph.store.base import Store, StoreError
+from tacmap.graph.store.base import Store, StoreError, StoreView
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -66,31 +66,18 @@ __all__ = [
 Progress = Callable[[int, int], None]
 
 
-class _DryRun(Store):
+class _DryRun(StoreView):
     """Reads through to a store and writes nothing: a dry run uses the import code unchanged."""
 
-    name = "dry-run"
-
     def __init__(self, inner: Store) -> None:
-        self.inner = inner
+        super().__init__(inner)
+        self.name = "dry-run"
 
     def write(self, changes: Any) -> None:
         return None
 
-    def read_all(self) -> Any:
-        return self.inner.read_all()
-
     def clear(self) -> None:
         raise StoreError("a dry run writes nothing, so it cannot clear the store")
-
-    def close(self) -> None:
-        return None
-
-    def answer(self, question: str, **params: Any) -> list[dict[str, Any]]:
-        return self.inner.answer(question, **params)
-
-    def _reference_loaded(self) -> bool:
-        return True
 
 
 def _strict_problems(report: IatiReport, fatal: list[Note]) -> list[Problem]:
