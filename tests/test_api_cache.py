@@ -18,6 +18,9 @@ class FarStore:
 
     name = "neo4j"
 
+    def data_version(self) -> None:
+        return None
+
 
 def test_embedded_cache_sees_another_writer_at_once(tmp_path: Path) -> None:
     served = EmbeddedStore(tmp_path)
