@@ -93,7 +93,12 @@ def load_iati(
 
     table = read_rates(rates) if rates is not None else None
     audit = AuditLog(AuthDB(state(ctx).data_dir or default_data_dir()))
-    trail: dict[str, Any] = {"actor": "cli", "action": "import.iati", "client": "local", "filename": str(path)}
+    trail: dict[str, Any] = {
+        "actor": "cli",
+        "action": "import.iati",
+        "client": "local",
+        "filename": str(path),
+    }
     import_id = new_import_id()
     try:
         with progress_bar("reading IATI files (bytes)") as progress:
