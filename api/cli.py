@@ -176,7 +176,7 @@ def load(
     from tacmap.graph.store import default_data_dir
 
     audit = AuditLog(AuthDB(state(ctx).data_dir or default_data_dir()))
-    trail = {"actor": "cli", "action": "import", "client": "local", "filename": str(path)}
+    trail: dict[str, Any] = {"actor": "cli", "action": "import", "client": "local", "filename": str(path)}
     import_id = new_import_id()
     try:
         store = state(ctx).store

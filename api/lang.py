@@ -9,12 +9,14 @@ header (``Vary: Accept-Language``), so that a shared cache does not serve French
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, Query, Response
 from tacmap.api.errors import invalid
 from tacmap.graph.schema.reference import UN_LANGUAGES
 from tacmap.viz.i18n import UnknownLanguage, check, choices, negotiate
+
+R = TypeVar("R", bound=Response)
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class Language:
     code: str
     explicit: bool
 
-    def mark(self, response: Response) -> Response:
+    def mark(self, response: R) -> R:
         """Add ``Content-Language`` and ``Vary`` to a response the route builds itself."""
         response.headers["Content-Language"] = self.code
         response.headers.append("Vary", "Accept-Language")

@@ -88,7 +88,7 @@ def _csv_cell(value: Any, raw: bool) -> Any:
     return value if raw or not isinstance(value, str) else neutralise(value)
 
 
-def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Sequence[dict[str, Any]]]]) -> bytes:
+def xlsx_bytes(sheets: Mapping[str, tuple[Sequence[str], Sequence[dict[str, Any]]]]) -> bytes:
     """A workbook with one sheet per entry; numbers stay numbers, text is always written as text
     (a leading ``=`` is never a formula). XlsxWriter, not openpyxl: several times faster on large
     answers (pairings has tens of thousands of rows)."""

@@ -17,16 +17,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from tacmap.graph.errors import TacmapError
 from tacmap.graph.schema.mapping import Changes, Edge, NodeRef
 from tacmap.graph.schema.models import Visibility
 from tacmap.graph.schema.reference import countries, suggest_iso3
-from tacmap.graph.store.base import Store, StoreError, StoreView
+from tacmap.graph.store.base import Projection, Store, StoreError, StoreView
 from tacmap.graph.store.cypher import RawQuery, Rows
 
 T = TypeVar("T")
+
+
+class Remember(Protocol):
+    """A cache: ``compute()``, or the value it gave before for ``key``."""
+
+    def __call__(self, key: tuple[str, ...], compute: Callable[[], T]) -> T: ...
+
+
 Graph = tuple[dict[NodeRef, dict[str, Any]], list[Edge]]
 
 
@@ -84,7 +92,7 @@ def hidden_from(graph: Graph, audience: Audience) -> Hidden:
     nodes, edges = graph
     state_of = {e.dst[1]: e.src[1] for e in edges if e.type == "HAS_NEED"}
     hidden = frozenset(
-        key
+        str(key)
         for (label, key), props in nodes.items()
         if label == "Need"
         and props.get("visibility") == Visibility.restricted
@@ -126,17 +134,17 @@ class NeedView(StoreView):
         self,
         inner: Store,
         audience: Audience,
-        remember: Callable[[tuple[str, ...], Callable[[], Any]], Any] | None = None,
+        remember: Remember | None = None,
     ) -> None:
         super().__init__(inner)
         self.audience = audience
         self._kept: dict[tuple[str, ...], Any] = {}
-        self._remember = remember or self._keep
+        self._remember: Remember = remember or self._keep
 
     def _keep(self, key: tuple[str, ...], compute: Callable[[], T]) -> T:
         if key not in self._kept:
             self._kept[key] = compute()
-        return self._kept[key]
+        return cast(T, self._kept[key])  # what compute() gave for this key
 
     @property
     def hidden(self) -> Hidden:
@@ -152,12 +160,12 @@ class NeedView(StoreView):
             ("read_all", self.audience.key), lambda: without_hidden(self.inner.read_all(), hidden)
         )
 
-    def projection(self) -> Any:
+    def projection(self) -> Projection:
         if not self.hidden:
             return self.inner.projection()
         return self._remember(("projection", self.audience.key), lambda: Store.projection(self))
 
-    def memo(self, name: str, build: Callable[[Any], T]) -> T:
+    def memo(self, name: str, build: Callable[[Projection], T]) -> T:
         """The inner store's index when nothing is hidden; else one built on this view's graph."""
         if not self.hidden:
             return self.inner.memo(name, build)

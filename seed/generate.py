@@ -16,18 +16,23 @@ import math
 import random
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from functools import cache
+from typing import TypeVar, cast
 
 from tacmap.graph.schema.models import (
+    Availability,
     Bundle,
     Expert,
     Implementation,
+    ImplementationStatus,
     Need,
     Network,
+    Priority,
     Project,
     Provider,
+    ProviderKind,
     StateInfo,
 )
 from tacmap.graph.schema.reference import Country, articles, countries, forms
@@ -109,7 +114,7 @@ FORM_WEIGHT = {
     "other": 0.3,
 }
 NEED_SPREAD = (0.2, 1.8)  # a State's count is the group mean times a uniform draw in this range
-PRIORITY_WEIGHT = {"high": 0.3, "medium": 0.45, "low": 0.25}
+PRIORITY_WEIGHT = {Priority.high: 0.3, Priority.medium: 0.45, Priority.low: 0.25}
 NEED_SOURCE = "self-assessment checklist (illustrative)"
 RESTRICTED_SHARE = 0.1  # share of assessed States that shared their checklist with the Secretariat only
 ORPHANS = 6  # assessed States with needs that no project reaches (never one of ALWAYS_PARTIES)
@@ -236,7 +241,10 @@ RECOMMENDED_BY_STATE = 0.85
 # --- Helpers ----------------------------------------------------------------------------
 
 
-def _pick(rng: random.Random, weights: dict) -> object:
+K = TypeVar("K")
+
+
+def _pick(rng: random.Random, weights: Mapping[K, float]) -> K:
     """One key of ``weights`` drawn in proportion to its value."""
     keys = list(weights)
     return rng.choices(keys, [weights[k] for k in keys])[0]
@@ -390,7 +398,9 @@ def _needs(rng: random.Random, states: list[StateInfo], ref: dict[str, Country],
     assessed = [s for s in states if s.self_assessment_on is not None]
     # Counts first, from their own draws, so that scale N has exactly N times the needs.
     counts = [
-        round(NEEDS_PER_STATE[ref[s.iso3].un_group] * rng.uniform(*NEED_SPREAD)) * scale for s in assessed
+        # every seed State is drawn from a regional group's members, so has a group
+        round(NEEDS_PER_STATE[cast(str, ref[s.iso3].un_group)] * rng.uniform(*NEED_SPREAD)) * scale
+        for s in assessed
     ]
     counts = [0 if ref[s.iso3].dac_member else n for s, n in zip(assessed, counts)]  # donors declare none
     out = []
@@ -445,9 +455,15 @@ def _implementation(
         )
         for a in reportable:
             if a in mine:
-                status = "partial" if rng.random() < 0.6 else "not_compliant"
+                status = (
+                    ImplementationStatus.partial if rng.random() < 0.6 else ImplementationStatus.not_compliant
+                )
             elif rng.random() < REPORT_SHARE:
-                status = "compliant" if rng.random() < compliant else "partial"
+                status = (
+                    ImplementationStatus.compliant
+                    if rng.random() < compliant
+                    else ImplementationStatus.partial
+                )
             else:
                 continue
             out.append(Implementation(state=s.iso3, article=a, status=status))
@@ -455,7 +471,9 @@ def _implementation(
 
 
 def _providers() -> list[Provider]:
-    return [Provider(id=i, name=name, kind=kind, country=c) for i, name, kind, c, _, _ in PROVIDERS]
+    return [
+        Provider(id=i, name=name, kind=ProviderKind(kind), country=c) for i, name, kind, c, _, _ in PROVIDERS
+    ]
 
 
 def _networks(rng: random.Random, parties: dict[str, list[str]], ref: dict[str, Country]) -> list[Network]:
@@ -726,7 +744,7 @@ def _projects(rng: random.Random, parties, needs, networks, ref, scale: int) -> 
 
 CONSENT_SHARE = 0.9  # experts who consented to be listed; the others are never shortlisted
 LEVELS = ("B2", "C1", "C2")  # levels of a language not official in the expert's State
-AVAILABILITY_WEIGHT = {"available": 6, "limited": 3, "unavailable": 1}
+AVAILABILITY_WEIGHT = {Availability.available: 6, Availability.limited: 3, Availability.unavailable: 1}
 
 
 def _experts(

@@ -149,7 +149,7 @@ def coordination(g: nx.MultiDiGraph, f: Filters) -> MapSpec:
     else:
         members = funded
     membership = [(u[1], v[1]) for u, v, k in g.edges(keys=True) if k == "MEMBER_OF" and u[1] in members]
-    out = nx.MultiDiGraph()
+    out: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     received: dict[str, float] = defaultdict(float)
     given: dict[str, float] = defaultdict(float)
     for (funder, s), flow in flows.items():
@@ -289,7 +289,7 @@ def ego(g: nx.MultiDiGraph, f: Filters, node: str | None) -> MapSpec:
                     seen[other] = hop
                     nxt.append(other)
         frontier = nxt
-    out = nx.MultiDiGraph()
+    out: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for ref in sorted(seen, key=repr):
         attrs = nodes.any_node(g, ref)
         if ref == centre:

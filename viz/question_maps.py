@@ -39,7 +39,7 @@ def overlaps(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
 
     on = f.as_of
     pairs = ask(store, state=f.state, article=f.article, provider=f.provider, group=f.group, start=on, end=on)
-    out = nx.MultiDiGraph()
+    out: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     involved: dict[str, list[str]] = defaultdict(list)  # project -> other project ids
     where: dict[str, set[str]] = defaultdict(set)  # project -> shared States
     for o in pairs:
@@ -85,7 +85,7 @@ def overlaps(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
             )
     for o in pairs:
 
-        def funders(ids: list[str]) -> str:
+        def funder_names(ids: list[str]) -> str:
             return describe.listing([name(g, ("Provider", x)) for x in ids]) or _("no funder given")
 
         lines = [
@@ -104,7 +104,7 @@ def overlaps(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
                 forms=describe.listing([describe.words(x) for x in o.forms]) or _("none")
             ),
             _("Funded by {a} and by {b}: no common funder").format(
-                a=funders(o.funders_a), b=funders(o.funders_b)
+                a=funder_names(o.funders_a), b=funder_names(o.funders_b)
             ),
         ]
         out.add_edge(
@@ -153,13 +153,13 @@ def gaps(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
     """States and their needs: covered, gap with a near miss, or gap."""
     from tacmap.graph.queries.gaps import gaps as ask
 
-    params = {
+    params: dict[str, Any] = {
         k: v for k, v in {"state": f.state, "group": f.group, "article": f.article}.items() if v is not None
     }
     if f.as_of is not None:
         params["as_of"] = f.as_of
     found = {_need_id(x.need): x for x in ask(store, **params)}
-    out = nx.MultiDiGraph()
+    out: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     tally: dict[str, dict[str, int]] = defaultdict(lambda: {"covered": 0, "near_miss": 0, "gap": 0})
     needs = []
     for u, v, k in g.edges(keys=True):
@@ -247,7 +247,7 @@ def pairings(store: Store, g: nx.MultiDiGraph, f: Filters) -> MapSpec:
         pair["articles"].add(r.article)
         pair["score"] = max(pair["score"], r.score)
         pair["back"].update(r.reciprocal_articles)
-    out = nx.MultiDiGraph()
+    out: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for s in sorted({s for pair in pairs for s in pair}):
         out.add_node(f"State:{s}", **nodes.state(g, s))
     tips: dict[tuple[str, str, str], list[str]] = defaultdict(list)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from tacmap.api.cli import OutputFormat, app, out, progress_bar, state
@@ -93,7 +93,12 @@ def load_iati(
 
     table = read_rates(rates) if rates is not None else None
     audit = AuditLog(AuthDB(state(ctx).data_dir or default_data_dir()))
-    trail = {"actor": "cli", "action": "import.iati", "client": "local", "filename": str(path)}
+    trail: dict[str, Any] = {
+        "actor": "cli",
+        "action": "import.iati",
+        "client": "local",
+        "filename": str(path),
+    }
     import_id = new_import_id()
     try:
         with progress_bar("reading IATI files (bytes)") as progress:

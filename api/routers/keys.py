@@ -35,7 +35,7 @@ class CreatedKey(BaseModel):
             "examples": [
                 {
                     "key": "tm_3f9c2a71b0d4_Jq0…",
-                    "info": ApiKey.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+                    "info": example_of(ApiKey),
                 }
             ]
         }

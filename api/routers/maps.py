@@ -7,7 +7,7 @@ is ``?lang=`` or the browser's ``Accept-Language`` (:mod:`tacmap.api.lang`)."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
@@ -21,7 +21,7 @@ router = APIRouter(tags=["maps"], responses=error_responses(400, 401, 403, 404))
 
 MapKind = StrEnum("MapKind", {k: k for k in KINDS})  # type: ignore[misc]
 
-HTML = {
+HTML: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {"text/html": {"schema": {"type": "string"}, "example": "<!DOCTYPE html><html>…</html>"}},
         "description": "A self-contained HTML page.",
@@ -47,7 +47,7 @@ def get_map(
     """coordination, overlaps, gaps, pairings, or ego (everything within two hops of `node`)."""
     from tacmap.viz.maps import build_map
 
-    filters = {
+    filters: dict[str, Any] = {
         "state": state,
         "article": article,
         "group": group and group.value,

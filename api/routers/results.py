@@ -36,6 +36,7 @@ def result_model(cls: type) -> type[BaseModel]:
     """The pydantic model of ``cls().to_dict()`` (``cls`` itself when it already is a model)."""
     if isinstance(cls, type) and issubclass(cls, BaseModel):
         return cls
+    assert dataclasses.is_dataclass(cls), f"{cls} is neither a pydantic model nor a dataclass"
     hints = typing.get_type_hints(cls)
     fields: dict[str, Any] = {f.name: (_convert(hints[f.name]), ...) for f in dataclasses.fields(cls)}
     for klass in cls.__mro__:

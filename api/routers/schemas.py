@@ -7,26 +7,29 @@ record (see ``GET /audit``). ``Expert.email`` is personal data: null for viewers
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 from tacmap.graph.schema.models import Expert, Need, Network, Project, Provider
 
 PROVENANCE = Field(None, description="The import that last wrote this record (see `GET /audit`).")
 
 
-def _examples(*rows: dict) -> ConfigDict:
+def _examples(*rows: dict[str, Any]) -> ConfigDict:
     return ConfigDict(json_schema_extra={"examples": list(rows)})
 
 
+PROVIDER_EXAMPLE: dict[str, Any] = {
+    "id": "unodc",
+    "name": "United Nations Office on Drugs and Crime",
+    "kind": "un_entity",
+    "country": "AUT",
+    "import_id": "imp_20261127T091403_ab12cd",
+}
+
+
 class ProviderOut(Provider):
-    model_config = _examples(
-        {
-            "id": "unodc",
-            "name": "United Nations Office on Drugs and Crime",
-            "kind": "un_entity",
-            "country": "AUT",
-            "import_id": "imp_20261127T091403_ab12cd",
-        }
-    )
+    model_config = _examples(PROVIDER_EXAMPLE)
     import_id: str | None = PROVENANCE
 
 
@@ -103,26 +106,27 @@ class ImplementationOut(BaseModel):
     status: str
 
 
+STATE_EXAMPLE: dict[str, Any] = {
+    "iso3": "KEN",
+    "iso2": "KE",
+    "name": "Kenya",
+    "region": "Africa",
+    "subregion": "Sub-Saharan Africa",
+    "un_group": "african",
+    "un_group_name": "African Group",
+    "income_group": "Lower middle",
+    "dac_member": False,
+    "party_since": "2005-12-14",
+    "self_assessment_on": "2008-03-14",
+    "need_count": 14,
+    "project_count": 6,
+}
+
+
 class StateOut(BaseModel):
     """A State from reference data, with what the bundle says about it."""
 
-    model_config = _examples(
-        {
-            "iso3": "KEN",
-            "iso2": "KE",
-            "name": "Kenya",
-            "region": "Africa",
-            "subregion": "Sub-Saharan Africa",
-            "un_group": "african",
-            "un_group_name": "African Group",
-            "income_group": "Lower middle",
-            "dac_member": False,
-            "party_since": "2005-12-14",
-            "self_assessment_on": "2008-03-14",
-            "need_count": 14,
-            "project_count": 6,
-        }
-    )
+    model_config = _examples(STATE_EXAMPLE)
     iso3: str
     iso2: str | None = None
     name: str = Field(description="M49 name, in the language of the response (`lang`).")
@@ -143,7 +147,7 @@ class StateDetail(StateOut):
 
     model_config = _examples(
         {
-            **StateOut.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+            **STATE_EXAMPLE,
             "needs": [],
             "projects": [],
             "providers": [],
@@ -171,7 +175,7 @@ class ProviderDetail(ProviderOut):
 
     model_config = _examples(
         {
-            **ProviderOut.model_config["json_schema_extra"]["examples"][0],  # type: ignore[index]
+            **PROVIDER_EXAMPLE,
             "funds": [],
             "implements": [],
         }

@@ -98,8 +98,8 @@ class Snapshot:
         for (label, key), props in self.nodes.items():
             if label != "State":
                 continue
-            fields = {f: props.get(f) for f in StateOut.model_fields if f in props}
-            out.append(StateOut(**fields, need_count=needs[key], project_count=projects[key]))
+            fields: dict[str, Any] = {f: props.get(f) for f in StateOut.model_fields if f in props}
+            out.append(StateOut(**fields, need_count=needs[str(key)], project_count=projects[str(key)]))
         return sorted(out, key=lambda s: s.iso3)
 
     @cached_property

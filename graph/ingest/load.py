@@ -105,7 +105,7 @@ def import_bundle(
         if progress:
             progress(done, total)
     if summary.written:
-        store.write(to_changes(Bundle(**changed), stamp))
+        store.write(to_changes(Bundle.of(changed), stamp))
     if progress:
         progress(total, total)
     return summary

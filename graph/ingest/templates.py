@@ -252,7 +252,7 @@ def template_workbook(kind: str, store: Store | None = None) -> bytes:
     lists = _lists(store)
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
     sheets = [wb.create_sheet(table) for table in tables]
     lists_ws = wb.create_sheet(LISTS_SHEET)
     lists_ws.sheet_state = "hidden"
@@ -266,16 +266,16 @@ def template_workbook(kind: str, store: Store | None = None) -> bytes:
         if (c := _choices_for(table, column, lists)) is not None
     }
     col = 1
-    for choices in lists.values():
-        if choices.name not in used:
+    for listed in lists.values():
+        if listed.name not in used:
             continue
-        lists_ws.cell(1, col, choices.name)
+        lists_ws.cell(1, col, listed.name)
         lists_ws.cell(1, col + 1, "name")
-        for row, (code, label) in enumerate(zip(choices.codes, choices.labels, strict=True), start=2):
+        for row, (code, label) in enumerate(zip(listed.codes, listed.labels, strict=True), start=2):
             lists_ws.cell(row, col, code).data_type = "n" if isinstance(code, int) else "s"
             lists_ws.cell(row, col + 1, label).data_type = "s"
         letter = _letter(col)
-        ranges[choices.name] = f"{LISTS_SHEET}!${letter}$2:${letter}${len(choices.codes) + 1}"
+        ranges[listed.name] = f"{LISTS_SHEET}!${letter}$2:${letter}${len(listed.codes) + 1}"
         col += 2
 
     bold = Font(bold=True)

@@ -233,7 +233,7 @@ def _percent(cell: Any, text: str) -> float:
 
 def project_problems(values: dict[str, Any]) -> list[tuple[str, str, str]]:
     """Checks across a project's cells: (column, value shown, message) for each problem."""
-    out = []
+    out: list[tuple[str, str, str]] = []
     beneficiaries, regions = values.get("beneficiaries") or [], values.get("regions") or []
     if beneficiaries is REPORTED or regions is REPORTED:
         return out
@@ -359,7 +359,7 @@ NO_PROBLEMS: tuple[tuple[str, str | Message], ...] = ()
 
 def parse_cell(
     column: Column, cell: Any, ctx: Context
-) -> tuple[Any, list[tuple[str, str | Message]] | tuple]:
+) -> tuple[Any, list[tuple[str, str | Message]] | tuple[tuple[str, str | Message], ...]]:
     """A whole cell -> (value, problems as (value shown, message)); a list value for list columns."""
     problems: list[tuple[str, str | Message]] = []
     if column.many:
@@ -619,11 +619,11 @@ def validate(raw: RawBundle, existing: Bundle | None = None, progress: Progress 
         listed = _sort(problems.problems, raw)
         problems.problems, problems.overflow = listed, overflow
         raise BundleError(problems.result())
-    return Bundle(**out).sorted()
+    return Bundle.of(out).sorted()
 
 
 # Kinds whose values a record can still get wrong: references, and amounts.
-_RECORD_CHECKS = {
+_RECORD_CHECKS: dict[str, Callable[[Any, Context], bool]] = {
     "iso3": lambda v, ctx: v in reference.countries(),
     "article": lambda v, ctx: v in reference.articles(),
     "form": lambda v, ctx: v in reference.forms(),
@@ -684,12 +684,13 @@ def check_records(bundle: Bundle, existing: Bundle | None = None) -> Bundle:
                         normalised.append(parse_item(column, item, ctx))
                     except Invalid as bad:
                         problems.add(label, None, column.name, bad.value, bad.message)
-                new = sorted(set(normalised)) if column.many else (normalised[0] if normalised else None)
+                new: Any = sorted(set(normalised)) if column.many else (normalised[0] if normalised else None)
                 if new != value and (column.many or normalised):
                     updates[column.name] = dict(new) if column.kind == "share" else new
-            message = order_problem(getattr(record, "start", None), getattr(record, "end", None))
+            start, end = getattr(record, "start", None), getattr(record, "end", None)
+            message = order_problem(start, end)
             if message:
-                problems.add(label, None, "end", record.end.isoformat(), message)  # type: ignore[attr-defined]
+                problems.add(label, None, "end", str(end), message)  # str(date) is its ISO form
             if table == "projects":
                 for column_name, shown, text in project_problems(dict(record)):
                     problems.add(label, None, column_name, shown, text)
@@ -705,4 +706,4 @@ def check_records(bundle: Bundle, existing: Bundle | None = None) -> Bundle:
         out[table] = fixed
     if problems.problems or problems.overflow:
         raise BundleError(problems.result())
-    return Bundle(**out).sorted()
+    return Bundle.of(out).sorted()

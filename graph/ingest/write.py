@@ -69,7 +69,7 @@ def xlsx_bytes(bundle: Bundle) -> bytes:
 
     ordered = bundle.sorted()
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
     for table in TABLES:
         ws = wb.create_sheet(table)
         columns = COLUMNS[table]

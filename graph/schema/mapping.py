@@ -24,6 +24,7 @@ from tacmap.graph.schema.models import (
     Project,
     Provider,
     StateInfo,
+    Visibility,
 )
 
 Key = str | int
@@ -131,10 +132,10 @@ def to_changes(bundle: Bundle, stamp: dict[str, Any] | None = None) -> Changes:
 
     for s in bundle.states:
         out.nodes.append(Node("State", s.iso3, {f: _iso(getattr(s, f)) for f in STATE_INFO_FIELDS} | stamp))
-    for p in bundle.providers:
-        node("Provider", p.id, name=p.name, kind=p.kind, aliases=list(p.aliases))
-        if p.country:
-            edge("BASED_IN", ("Provider", p.id), ("State", p.country))
+    for provider in bundle.providers:
+        node("Provider", provider.id, name=provider.name, kind=provider.kind, aliases=list(provider.aliases))
+        if provider.country:
+            edge("BASED_IN", ("Provider", provider.id), ("State", provider.country))
     for n in bundle.networks:
         node("Network", n.id, name=n.name)
         for iso3 in n.members:
@@ -223,14 +224,14 @@ def to_bundle(nodes: dict[NodeRef, dict[str, Any]], edges: list[Edge]) -> Bundle
 
     bundle = Bundle()
     for ref, props in sorted(nodes.items(), key=lambda item: (item[0][0], str(item[0][1]))):
-        label, key = ref
+        label, key = ref[0], str(ref[1])  # the records' own keys are all text
         if label == "State":
             info = {f: props.get(f) for f in STATE_INFO_FIELDS}
             if any(info.values()):
                 bundle.states.append(StateInfo(iso3=key, **info))
             for e in out_edges[(ref, "REPORTED")]:
                 bundle.implementation.append(
-                    Implementation(state=key, article=e.dst[1], status=e.props["status"])
+                    Implementation(state=key, article=int(e.dst[1]), status=e.props["status"])
                 )
         elif label == "Provider":
             bundle.providers.append(
@@ -254,7 +255,7 @@ def to_bundle(nodes: dict[NodeRef, dict[str, Any]], edges: list[Edge]) -> Bundle
                     priority=props.get("priority"),
                     identified_on=props.get("identified_on"),
                     source=props.get("source"),
-                    visibility=props.get("visibility"),
+                    visibility=props.get("visibility") or Visibility.public,
                 )
             )
         elif label == "Project":
@@ -267,7 +268,7 @@ def to_bundle(nodes: dict[NodeRef, dict[str, Any]], edges: list[Edge]) -> Bundle
                     implementer=first(targets(ref, "IMPLEMENTED_BY")),
                     beneficiaries=targets(ref, "BENEFITS"),
                     shares={
-                        e.dst[1]: e.props["share"]
+                        str(e.dst[1]): e.props["share"]
                         for e in out_edges[(ref, "BENEFITS")]
                         if e.props.get("share") is not None
                     },

@@ -8,6 +8,7 @@ so an export compares equal.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 
@@ -196,7 +197,12 @@ class Bundle(BaseModel):
 
     def sorted(self) -> Bundle:
         """The same records in key order, so two exports of one graph compare equal."""
-        return Bundle(**{name: sorted(rows, key=record_key) for name, rows in self.tables().items()})
+        return Bundle.of({name: sorted(rows, key=record_key) for name, rows in self.tables().items()})
+
+    @classmethod
+    def of(cls, tables: Mapping[str, list[Record]]) -> Bundle:
+        """The bundle of these tables, by name; each record is checked to be of its table's type."""
+        return cls.model_validate(tables)
 
     def tables(self) -> dict[str, list[Record]]:
         return {name: getattr(self, name) for name in TABLES}
@@ -232,4 +238,5 @@ def record_key(record: Record) -> str:
         return record.iso3
     if isinstance(record, Implementation):
         return f"{record.state}/{record.article:02d}"
-    return record.id  # type: ignore[attr-defined]
+    assert isinstance(record, Provider | Network | Need | Project | Expert), record
+    return record.id

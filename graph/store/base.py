@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Hashable
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeAlias, TypeVar
 
 import networkx as nx
 from tacmap.graph.errors import TacmapError
@@ -20,6 +20,8 @@ from tacmap.graph.store.cypher import RawQuery, Rows
 
 T = TypeVar("T")
 Graph = tuple[dict[NodeRef, dict[str, Any]], list[Edge]]
+# The whole graph in networkx (see Store.projection); networkx's classes are generic only to type checkers.
+Projection: TypeAlias = "nx.MultiDiGraph[NodeRef]"
 
 
 class StoreError(TacmapError):
@@ -85,7 +87,7 @@ class Store(ABC):
         cannot tell (then callers cache for a bounded time instead)."""
         return None
 
-    def memo(self, name: str, build: Callable[[nx.MultiDiGraph], T]) -> T:
+    def memo(self, name: str, build: Callable[[Projection], T]) -> T:
         """``build(projection)``: an index for the questions. Stores that know their data version
         keep it until the data changes; this default builds it every time."""
         return build(self.projection())
@@ -102,13 +104,14 @@ class Store(ABC):
             "relationships": dict(sorted(Counter(e.type for e in edges).items())),
         }
 
-    def projection(self) -> nx.MultiDiGraph:
+    def projection(self) -> Projection:
         """The whole graph in networkx: nodes ``(label, key)`` with their properties and ``label``;
         edges keyed by relationship type with their properties."""
         found, edges = self.read_all()
-        g = nx.MultiDiGraph()
+        g: Projection = nx.MultiDiGraph()
         g.add_nodes_from((ref, {**props, "label": ref[0]}) for ref, props in found.items())
-        g.add_edges_from((e.src, e.dst, e.type, e.props) for e in edges)
+        # the stubs know only (u, v) and (u, v, data), not a multigraph's (u, v, key, data)
+        g.add_edges_from((e.src, e.dst, e.type, e.props) for e in edges)  # type: ignore[misc]
         return g
 
     def __enter__(self) -> Self:
@@ -144,10 +147,10 @@ class StoreView(Store):
     def data_version(self) -> Hashable | None:
         return self.inner.data_version()
 
-    def projection(self) -> nx.MultiDiGraph:
+    def projection(self) -> Projection:
         return self.inner.projection()
 
-    def memo(self, name: str, build: Callable[[nx.MultiDiGraph], T]) -> T:
+    def memo(self, name: str, build: Callable[[Projection], T]) -> T:
         return self.inner.memo(name, build)
 
     def _reference_loaded(self) -> bool:

@@ -22,12 +22,11 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-import networkx as nx
 from tacmap.graph.private import private_file, private_folder
 from tacmap.graph.schema.mapping import OWNED, Changes, Edge, NodeRef
-from tacmap.graph.store.base import Store, StoreBusy, StoreError, StoreUnavailable
+from tacmap.graph.store.base import Projection, Store, StoreBusy, StoreError, StoreUnavailable
 from tacmap.graph.store.cypher import RawQuery
 
 SCHEMA = """
@@ -106,7 +105,7 @@ class EmbeddedStore(Store):
             ) from exc
         self._seen_version: int | None = None
         self._cache: tuple[dict[NodeRef, dict[str, Any]], list[Edge]] | None = None
-        self._graph: nx.MultiDiGraph | None = None
+        self._graph: Projection | None = None
         self._memo: dict[str, Any] = {}
         self._loads = 0
         self.ensure_reference()
@@ -259,20 +258,20 @@ class EmbeddedStore(Store):
                 self._memo = {}
             return self._cache
 
-    def projection(self) -> nx.MultiDiGraph:
+    def projection(self) -> Projection:
         with self._lock:
             self.read_all()
             if self._graph is None:
                 self._graph = super().projection()
             return self._graph
 
-    def memo(self, name: str, build: Callable[[nx.MultiDiGraph], T]) -> T:
+    def memo(self, name: str, build: Callable[[Projection], T]) -> T:
         """``build(graph)``, computed once per version of the data (indexes for the questions)."""
         with self._lock:
             graph = self.projection()
             if name not in self._memo:
                 self._memo[name] = build(graph)
-            return self._memo[name]
+            return cast(T, self._memo[name])  # what build(graph) made for this name
 
     def answer(self, query: RawQuery, **params: Any) -> list[dict[str, Any]]:
         """The rows of the question's networkx twin."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
 from neo4j.exceptions import AuthError, DriverError, IncompleteCommit, Neo4jError, ServiceUnavailable
 from tacmap.graph.schema import reference
 from tacmap.graph.schema.mapping import KEYS, OWNED, Changes, Edge, NodeRef
@@ -134,7 +134,7 @@ class Neo4jStore(Store):
             ) from exc
         self.ensure_reference()
 
-    def _session(self):
+    def _session(self) -> Session:
         return self.driver.session(database=self.settings.database)
 
     def _call(self, work: Callable[[Any], T], write: bool = False) -> T:
@@ -187,7 +187,7 @@ class Neo4jStore(Store):
                 src=src, src_key=KEYS[src], type=kind, dst=dst, dst_key=KEYS[dst]
             )
             for batch in _batches([{"src": e.src[1], "dst": e.dst[1], "props": e.props} for e in edges]):
-                written = tx.run(query, rows=batch).single()["written"]
+                written = tx.run(query, rows=batch).single(strict=True)["written"]
                 if written != len(batch):
                     raise StoreError(f"{len(batch) - written} {kind} relationships refer to a missing node")
 
@@ -197,11 +197,8 @@ class Neo4jStore(Store):
 
     def _reference_loaded(self) -> bool:
         row = self._read(read_cypher("reference_count"))[0]
-        return (
-            row["states"] == len(reference.countries())
-            and row["articles"] == len(reference.articles())
-            and row["regions"] == len(regions())
-        )
+        held = (row["states"], row["articles"], row["regions"])
+        return held == (len(reference.countries()), len(reference.articles()), len(regions()))
 
     # -- reading -----------------------------------------------------------------------------
     def read_all(self) -> tuple[dict[NodeRef, dict[str, Any]], list[Edge]]:

@@ -189,7 +189,7 @@ def import_iati(
     :class:`~tacmap.graph.ingest.problems.BundleError` when the mapped projects fail validation."""
     selection = Selection.parse(list(sectors) if sectors is not None else None, keywords=keywords)
     if isinstance(source, Upload):
-        found, ignored = bytes_sources(source.data, source.filename, limits), []
+        found, ignored = bytes_sources(source.data, source.filename, limits), list[str]()
     else:
         found, ignored = sources(Path(source), limits)
     return run(

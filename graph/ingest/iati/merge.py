@@ -111,7 +111,7 @@ def to_bundle(activities: list[Activity], existing: Bundle, options: Options, re
     already in the store keeps what IATI cannot say (forms, network, an officer's articles)."""
     kept = {a.id: a for a in pick_duplicates(activities, report)}
     stored = {p.id: p for p in existing.projects}
-    groups: UnionFind = UnionFind()
+    groups: UnionFind[str] = UnionFind()
     links: list[Link] = []
     for act in kept.values():
         groups[act.id]

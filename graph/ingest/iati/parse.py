@@ -19,6 +19,7 @@ and the activity imports; in ``strict`` mode both refuse the whole import, as be
 
 from __future__ import annotations
 
+import datetime
 import re
 import zipfile
 from collections.abc import Callable
@@ -372,7 +373,7 @@ class Reader:
         return None
 
     def money(
-        self, el: Element | None, path: str, default_currency: str | None, fallback_date: date | None
+        self, el: Element | None, path: str, default_currency: str | None, fallback_date: datetime.date | None
     ) -> Money | None:
         if el is None:
             return None
@@ -515,10 +516,10 @@ class Reader:
             start_el, end_el = b.find("period-start"), b.find("period-end")
             start = self.date(start_el, "budget/period-start") if start_el is not None else None
             end = self.date(end_el, "budget/period-end") if end_el is not None else None
-            value = self.money(b.find("value"), "budget/value", default_currency, start)
-            if start and end and value is not None:
+            amount = self.money(b.find("value"), "budget/value", default_currency, start)
+            if start and end and amount is not None:
                 kind = (b.get("type") or "1").strip()
-                budgets.append(Budget(cl.BUDGET_WORDS.get(kind.lower(), kind), start, end, value))
+                budgets.append(Budget(cl.BUDGET_WORDS.get(kind.lower(), kind), start, end, amount))
 
         transactions = []
         for t in el.iterfind("transaction"):
