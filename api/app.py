@@ -35,6 +35,7 @@ from tacmap.api.errors import BodyTooLarge, send_error, too_large_message
 from tacmap.api.routers import (
     audit,
     experts,
+    export,
     imports,
     keys,
     maps,
@@ -257,6 +258,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         experts,
         questions,
         imports,
+        export,
         audit,
         keys,
         maps,

@@ -195,19 +195,6 @@ def load(
 
 
 @app.command()
-def export(
-    ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="Where to write the bundle.")],
-    format: Annotated[BundleFormat, typer.Option("--format", help="dir, zip or xlsx.")] = BundleFormat.dir,
-) -> None:
-    """Write the whole store as a bundle that `tacmap load` reads back."""
-    from tacmap.graph.ingest.bundle import write_bundle
-
-    written = write_bundle(state(ctx).store.export(), path, format.value)
-    out.print(f"exported to {written}")
-
-
-@app.command()
 def seed(
     ctx: typer.Context,
     scale: Annotated[int, typer.Option(min=1, max=1000, help="Multiply needs, projects and experts.")] = 1,
@@ -293,4 +280,4 @@ def main() -> None:
 
 
 # Commands kept in their own modules register themselves on `app` when imported.
-from tacmap.api.commands import iati, keys, maps, query, serve, templates  # noqa: F401
+from tacmap.api.commands import export, iati, keys, maps, query, serve, templates  # noqa: F401

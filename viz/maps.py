@@ -223,6 +223,7 @@ def coordination(g: nx.MultiDiGraph, f: Filters) -> MapSpec:
             kind="funds",
             tooltip="\n".join(lines),
             width=round(_width(flow["usd"], top_flow), 2),
+            weight=round(flow["usd"], 2),
         )
     for s, n in sorted(membership):
         out.add_edge(

@@ -15,6 +15,7 @@ HTML.
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -28,7 +29,7 @@ from pyvis.network import Network
 from tacmap.viz import templates
 from tacmap.viz.i18n import DEFAULT, _, day, direction, ngettext, number, plurals, use
 from tacmap.viz.labels import place_labels, short
-from tacmap.viz.layout import layout
+from tacmap.viz.layout import Point, layout
 from tacmap.viz.style import FONT_COLOR, FONT_SIZE, NODE_STYLES, SIZES, LegendEntry, edge_style, node_style
 
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
@@ -58,7 +59,7 @@ class MapSpec:
     ``graph`` nodes are string ids (``"State:KEN"``) with ``kind``, optional ``variant``, ``label`` (short
     name), ``tooltip`` (plain text, several lines), ``search`` (extra words to find it by), ``size``,
     ``rank`` and the placement hints of :func:`tacmap.viz.layout.layout` (``geo``, ``home``, ``band``). Edges have
-    ``kind``, ``tooltip`` and optionally ``width``.
+    ``kind``, ``tooltip`` and optionally ``width`` (drawn) and ``weight`` (US dollars, for exports).
     """
 
     graph: nx.MultiDiGraph
@@ -164,11 +165,17 @@ def _legend_rows(entries: list[LegendEntry]) -> list[dict[str, str]]:
     return rows
 
 
+def positions(g: nx.MultiDiGraph) -> tuple[dict[Hashable, Point], dict[Hashable, float]]:
+    """Where each node of a map goes and its radius: what the page draws, and what an export
+    hands to Gephi or Cytoscape so that they open the same picture."""
+    sizes = {n: float(d.get("size") or SIZES.get(d.get("kind", ""), 8.0)) for n, d in g.nodes(data=True)}
+    return layout(g, sizes), sizes
+
+
 def graph_data(spec: MapSpec) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The vis-network node and edge lists of a map (positions computed here), built in one pass."""
     g = spec.graph
-    sizes = {n: float(d.get("size") or SIZES.get(d.get("kind", ""), 8.0)) for n, d in g.nodes(data=True)}
-    pos = layout(g, sizes)
+    pos, sizes = positions(g)
     ranks = {n: float(d.get("rank", RANKS.get(d["kind"], 1))) for n, d in g.nodes(data=True)}
     # the smaller the map, the more kinds of node are named on it (the rest: tooltips and search)
     count = g.number_of_nodes()

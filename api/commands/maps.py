@@ -9,13 +9,33 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from tacmap.api.cli import AudienceOption, LangOption, app, err, out, state
 from tacmap.viz.filters import KINDS
 
+if TYPE_CHECKING:
+    from tacmap.graph.store import Store
+    from tacmap.graph.visibility import Audience
+
 MapKind = StrEnum("MapKind", {k: k for k in KINDS})  # type: ignore[misc]
+
+# The maps' filters, as options (the export command takes them too).
+StateOption = Annotated[str | None, typer.Option("--state", help="Only this State (ISO3), e.g. KEN.")]
+ArticleOption = Annotated[int | None, typer.Option(min=1, max=71, help="Only this UNCAC article.")]
+GroupOption = Annotated[
+    str | None,
+    typer.Option(help="UN regional group: african, asia_pacific, eastern_european, grulac, weog."),
+]
+ProviderOption = Annotated[str | None, typer.Option(help="Only this provider's projects (provider id).")]
+AsOfOption = Annotated[
+    datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="The date the map is drawn for.")
+]
+NodeOption = Annotated[
+    str | None,
+    typer.Option(help="ego only: the centre, as Label:key (State:KEN, Provider:dfid, Network:x)."),
+]
 
 
 @app.command("map")
@@ -25,25 +45,17 @@ def map_command(
         MapKind, typer.Argument(metavar="KIND", help="coordination, overlaps, gaps, pairings or ego.")
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the HTML file.")],
-    state_: Annotated[str | None, typer.Option("--state", help="Only this State (ISO3), e.g. KEN.")] = None,
-    article: Annotated[int | None, typer.Option(min=1, max=71, help="Only this UNCAC article.")] = None,
-    group: Annotated[
-        str | None,
-        typer.Option(help="UN regional group: african, asia_pacific, eastern_european, grulac, weog."),
-    ] = None,
-    provider: Annotated[str | None, typer.Option(help="Only this provider's projects (provider id).")] = None,
-    as_of: Annotated[
-        datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="The date the map is drawn for.")
-    ] = None,
-    node: Annotated[
-        str | None,
-        typer.Option(help="ego only: the centre, as Label:key (State:KEN, Provider:dfid, Network:x)."),
-    ] = None,
+    state_: StateOption = None,
+    article: ArticleOption = None,
+    group: GroupOption = None,
+    provider: ProviderOption = None,
+    as_of: AsOfOption = None,
+    node: NodeOption = None,
     lang: LangOption = "en",
     audience: AudienceOption = "all",
 ) -> None:
     """Draw a map (interactive HTML, works offline) and write it to a file."""
-    from tacmap.graph.visibility import EVERYONE, PUBLIC, NeedView, parse_audience
+    from tacmap.graph.visibility import EVERYONE, NeedView, parse_audience
     from tacmap.viz.maps import build_map
 
     store = state(ctx).store
@@ -62,9 +74,17 @@ def map_command(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(html, encoding="utf-8")
     out.print(f"wrote the {kind.value} map to {output} ({len(html) / 1e6:.1f} MB); open it in any browser")
+    if kind.value in ("gaps", "pairings", "ego"):
+        note_restricted(store, seen, "map")
+
+
+def note_restricted(store: Store, seen: Audience, what: str) -> None:
+    """Say so when a file made for everyone may show restricted needs (``--audience all``)."""
+    from tacmap.graph.visibility import EVERYONE, PUBLIC, NeedView
+
     restricted = len(NeedView(store, PUBLIC).hidden.needs) if seen is EVERYONE else 0
-    if restricted and kind.value in ("gaps", "pairings", "ego"):
+    if restricted:
         err.print(
-            f"note: the store holds {restricted} restricted needs and this map may show them; "
-            "for a map to share, add --audience public"
+            f"note: the store holds {restricted} restricted needs and this {what} may show them; "
+            f"for a {what} to share, add --audience public"
         )

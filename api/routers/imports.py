@@ -1,4 +1,4 @@
-"""``POST /imports`` (a bundle upload, editors) and ``GET /export`` (the whole store, editors).
+"""``POST /imports``: a bundle upload (editors); ``GET /export`` is in :mod:`tacmap.api.routers.export`.
 
 The same reading and validation as ``tacmap load``: every problem is listed (422) and nothing is
 written, or the import runs in one transaction (200 with the summary). Each attempt is on the
@@ -8,14 +8,11 @@ audit trail with the upload's SHA-256, and every node an import writes carries i
 from __future__ import annotations
 
 import hashlib
-import tempfile
 from datetime import date
-from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from tacmap.api.audit import new_import_id
 from tacmap.api.deps import Editor, Principal, Services, ServicesDep, client_address
@@ -259,51 +256,4 @@ def create_iati_import(
         sha256=digest,
         bytes=len(data),
         report=report.to_dict(),
-    )
-
-
-class ExportFormat(StrEnum):
-    zip = "zip"
-    xlsx = "xlsx"
-
-
-@router.get(
-    "/export",
-    responses={
-        200: {
-            "description": "The whole store as a bundle that `POST /imports` and `tacmap load` read back.",
-            "content": {
-                ZIP: {"schema": {"type": "string", "format": "binary"}},
-                XLSX: {"schema": {"type": "string", "format": "binary"}},
-            },
-        }
-    },
-    response_class=Response,
-    summary="Export everything as a bundle",
-)
-def export(
-    request: Request,
-    services: ServicesDep,
-    who: Editor,
-    fmt: Annotated[ExportFormat, Query(alias="format", examples=["zip"])] = ExportFormat.zip,
-) -> Response:
-    """Editors and admins only (the export holds personal data); recorded on the audit trail."""
-    from tacmap.graph.ingest.bundle import write_bundle
-
-    bundle = services.store.export()
-    with tempfile.TemporaryDirectory() as tmp:
-        data = write_bundle(bundle, Path(tmp) / f"export.{fmt.value}", fmt.value).read_bytes()
-    services.audit.record(
-        actor=who.actor,
-        action="export",
-        client=client_address(request),
-        request_id=getattr(request.state, "request_id", None),
-        sha256=hashlib.sha256(data).hexdigest(),
-        counts={name: len(rows) for name, rows in bundle.tables().items()},
-    )
-    filename = f"tacmap-export-{date.today().isoformat()}.{fmt.value}"
-    return Response(
-        data,
-        media_type=ZIP if fmt is ExportFormat.zip else XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -2,7 +2,9 @@
 as the data they show (viewers, or anonymous when allowed). The pages hold no personal data and
 load nothing from outside the server (``viz`` inlines what it needs). A page is built once per
 version of the data, filters and language (see :class:`tacmap.api.routers.snapshot.DataCache`); the language
-is ``?lang=`` or the browser's ``Accept-Language`` (:mod:`tacmap.api.lang`)."""
+is ``?lang=`` or the browser's ``Accept-Language`` (:mod:`tacmap.api.lang`). ``?format=gexf`` (or
+``graphml``, ``json``, ``cytoscape``, ``kumu``, ``geojson``) gives the map's subgraph as a file, placed
+as on the map (:mod:`tacmap.api.routers.export`)."""
 
 from __future__ import annotations
 
@@ -10,16 +12,19 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from tacmap.api.deps import ServicesDep, Viewer
 from tacmap.api.errors import error_responses
 from tacmap.api.lang import LangDep
 from tacmap.api.routers.common import ArticleQ, AsOfQ, GroupQ, ProviderQ, StateQ
+from tacmap.api.routers.export import FILES, graph_file
+from tacmap.graph.export import FORMATS
 from tacmap.viz.filters import KINDS
 
 router = APIRouter(tags=["maps"], responses=error_responses(400, 401, 403, 404))
 
 MapKind = StrEnum("MapKind", {k: k for k in KINDS})  # type: ignore[misc]
+MapFormat = StrEnum("MapFormat", {name: name for name in ("html", *FORMATS)})  # type: ignore[misc]
 
 HTML: dict[int | str, dict[str, Any]] = {
     200: {
@@ -29,7 +34,12 @@ HTML: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/maps/{kind}", response_class=HTMLResponse, responses=HTML, summary="A map as an HTML page")
+@router.get(
+    "/maps/{kind}",
+    response_class=HTMLResponse,
+    responses={200: {**FILES[200], "content": {**HTML[200]["content"], **FILES[200]["content"]}}},
+    summary="A map as an HTML page, or its subgraph as a file",
+)
 def get_map(
     who: Viewer,
     services: ServicesDep,
@@ -43,7 +53,16 @@ def get_map(
     node: Annotated[
         str | None, Query(description="`ego` maps only: the centre, as `Label:key`.", examples=["State:KEN"])
     ] = None,
-) -> HTMLResponse:
+    fmt: Annotated[
+        MapFormat,
+        Query(
+            alias="format",
+            description="`html` (the page), or the map's subgraph as a file: "
+            + ", ".join(f"`{f.name}` ({f.opens_in})" for f in FORMATS.values())
+            + ".",
+        ),
+    ] = MapFormat.html,
+) -> Response:
     """coordination, overlaps, gaps, pairings, or ego (everything within two hops of `node`)."""
     from tacmap.viz.maps import build_map
 
@@ -55,6 +74,8 @@ def get_map(
         "as_of": as_of,
         "node": node,
     }
+    if fmt.value != "html":
+        return graph_file(services, who, language, fmt.value, kind.value, filters)
     cache = services.cache
     seen, audience = cache.view(who.audience)  # without restricted needs the caller may not see
     html = cache.get(
