@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 from tacmap.api.cli import AudienceOption, LangOption, app, err, out, state
-from tacmap.viz.filters import KINDS
+from tacmap.viz.kinds import KINDS
 
 MapKind = StrEnum("MapKind", {k: k for k in KINDS})  # type: ignore[misc]
 

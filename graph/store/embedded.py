@@ -22,13 +22,15 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import networkx as nx
 from tacmap.graph.private import private_file, private_folder
 from tacmap.graph.schema.mapping import OWNED, Changes, Edge, NodeRef
 from tacmap.graph.store.base import Store, StoreBusy, StoreError, StoreUnavailable
 from tacmap.graph.store.cypher import RawQuery
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (
