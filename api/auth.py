@@ -21,12 +21,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
-from tacmap.api.errors import Conflict, NotFound
-from tacmap.graph.errors import TacmapError
+from tacmap.api.roles import Role
+from tacmap.graph.errors import Conflict, NotFound, TacmapError
 from tacmap.graph.private import private_file, private_folder
 from tacmap.graph.schema.reference import countries, suggest_iso3
 
@@ -59,16 +58,6 @@ CREATE TABLE IF NOT EXISTS audit (
 );
 CREATE INDEX IF NOT EXISTS audit_by_actor ON audit (actor, at);
 """
-
-
-class Role(StrEnum):
-    viewer = "viewer"
-    editor = "editor"
-    admin = "admin"
-
-    @property
-    def rank(self) -> int:
-        return {"viewer": 1, "editor": 2, "admin": 3}[self.value]
 
 
 class ApiKey(BaseModel):

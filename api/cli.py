@@ -12,14 +12,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from tacmap.graph.errors import TacmapError
-from tacmap.graph.store import Store, open_store
+
+if TYPE_CHECKING:
+    from tacmap.graph.store import Store
 
 app = typer.Typer(
     name="tacmap",
@@ -27,6 +27,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # plain help and usage errors: rich's help renderer costs 0.2 s of start-up
 )
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -102,6 +103,8 @@ class Context:
     @property
     def store(self) -> Store:
         if self._store is None:
+            from tacmap.graph.store import open_store
+
             self._store = open_store(self.kind, self.data_dir)
         return self._store
 
@@ -136,6 +139,8 @@ def state(ctx: typer.Context) -> Context:
 @contextmanager
 def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
     """A progress callback ``(done, total)`` drawn as a bar on stderr (silent when not a terminal)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn(label),
         BarColumn(),
@@ -226,6 +231,8 @@ def stats(
     format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
 ) -> None:
     """Counts of nodes per label and relationships per type."""
+    from rich.table import Table
+
     counts = state(ctx).store.counts()
     if format is OutputFormat.json:
         out.print_json(data=counts)

@@ -19,21 +19,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Send
-from tacmap.graph.errors import TacmapError
+from tacmap.graph.errors import Conflict, NotFound, TacmapError
+
+__all__ = ["Conflict", "NotFound", "install", "invalid", "send_error"]
 
 log = logging.getLogger("tacmap.api")
-
-
-class NotFound(TacmapError):
-    """The thing asked for does not exist (404)."""
-
-    http_status = 404
-
-
-class Conflict(TacmapError):
-    """The request would leave things in a state nobody can recover from over HTTP (409)."""
-
-    http_status = 409
 
 
 class BodyTooLarge(StarletteHTTPException):

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from tacmap.graph.store import Neo4jSettings, default_data_dir
-from tacmap.graph.store.neo4j_store import check_uri
+from tacmap.graph.store.neo4j_settings import check_uri
 
 MB = 1024 * 1024
 TRUE = {"1", "true", "yes", "on"}

@@ -11,7 +11,6 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel
 from tacmap.graph.export.workbook import xlsx_bytes  # noqa: F401 (the downloads import it from here)
 from tacmap.graph.formulas import neutralise
 from tacmap.graph.schema.reference import countries, state_name
@@ -37,7 +36,7 @@ def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def plain_row(row: Any) -> dict[str, Any]:
     """Records (pydantic models, or the questions' result dataclasses) as JSON-ready dicts."""
-    if isinstance(row, BaseModel) or hasattr(row, "model_dump"):
+    if hasattr(row, "model_dump"):
         return row.model_dump(mode="json")
     if hasattr(row, "to_dict"):
         return row.to_dict()

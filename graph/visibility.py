@@ -21,7 +21,6 @@ from typing import Any, Protocol, TypeVar, cast
 
 from tacmap.graph.errors import TacmapError
 from tacmap.graph.schema.mapping import Changes, Edge, NodeRef
-from tacmap.graph.schema.models import Visibility
 from tacmap.graph.schema.reference import countries, suggest_iso3
 from tacmap.graph.store.base import Projection, Store, StoreError, StoreView
 from tacmap.graph.store.cypher import RawQuery, Rows
@@ -89,6 +88,8 @@ def hidden_from(graph: Graph, audience: Audience) -> Hidden:
     """The restricted needs ``audience`` may not see in ``graph`` (``read_all`` of a store)."""
     if audience.everything:
         return NOTHING
+    from tacmap.graph.schema.models import Visibility
+
     nodes, edges = graph
     state_of = {e.dst[1]: e.src[1] for e in edges if e.type == "HAS_NEED"}
     hidden = frozenset(

@@ -6,20 +6,25 @@ so managing them needs no server running and no Neo4j connection.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from tacmap.api.audit import AuditLog
-from tacmap.api.auth import AuthDB, KeyStore, Role
 from tacmap.api.cli import OutputFormat, app, err, out, state
-from tacmap.graph.store import default_data_dir
+from tacmap.api.roles import Role
 
-keys_app = typer.Typer(help="API keys for `tacmap serve`: create, list, revoke.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from tacmap.api.auth import AuthDB
+
+keys_app = typer.Typer(
+    help="API keys for `tacmap serve`: create, list, revoke.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(keys_app, name="keys")
 
 
 def _db(ctx: typer.Context) -> AuthDB:
+    from tacmap.api.auth import AuthDB
+    from tacmap.graph.store import default_data_dir
+
     return AuthDB(state(ctx).data_dir or default_data_dir())
 
 
@@ -39,6 +44,9 @@ def create(
     ] = None,
 ) -> None:
     """Create a key and print it once (only its hash is kept: copy it now)."""
+    from tacmap.api.audit import AuditLog
+    from tacmap.api.auth import KeyStore
+
     db = _db(ctx)
     info, key = KeyStore(db).create(role, name, state_)
     scope = f", {info.state}" if info.state else ""
@@ -59,6 +67,9 @@ def revoke(
     key_id: Annotated[str, typer.Argument(help="The key's id (the part after `tm_`), or the whole key.")],
 ) -> None:
     """Revoke a key: the next request with it gets 401."""
+    from tacmap.api.audit import AuditLog
+    from tacmap.api.auth import KeyStore
+
     db = _db(ctx)
     info = KeyStore(db).revoke(key_id)
     AuditLog(db).record(actor="cli", action="key.revoke", client="local", message=info.id)
@@ -72,6 +83,9 @@ def list_keys(
     all_keys: Annotated[bool, typer.Option("--all", help="Include revoked keys.")] = False,
 ) -> None:
     """Keys by id, role and name (never the secret)."""
+    from rich.table import Table
+    from tacmap.api.auth import KeyStore
+
     keys = KeyStore(_db(ctx)).list(include_revoked=all_keys)
     if format is OutputFormat.json:
         out.print_json(data=[k.model_dump(mode="json") for k in keys])

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from tacmap.api.cli import AudienceOption, LangOption, app, err, out, state
-from tacmap.viz.filters import KINDS
+from tacmap.viz.kinds import KINDS
 
 if TYPE_CHECKING:
     from tacmap.graph.store import Store

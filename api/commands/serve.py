@@ -8,17 +8,14 @@ loaded once, before any request). More workers each build the app from the envir
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import uvicorn
-from tacmap.api.app import create_app, log_config
-from tacmap.api.audit import AuditLog, new_import_id
-from tacmap.api.auth import AuthDB, KeyStore, Role
 from tacmap.api.cli import app, err, out, state
-from tacmap.api.settings import Settings
 from tacmap.graph.errors import TacmapError
-from tacmap.graph.store import default_data_dir
+
+if TYPE_CHECKING:
+    from tacmap.api.settings import Settings
 
 LOOPBACK = ("127.0.0.1", "localhost")
 EVERY_INTERFACE = ("0.0.0.0", "::", "")
@@ -42,6 +39,9 @@ def allowed_hosts(settings: Settings, host: str) -> tuple[str, ...]:
 
 def _settings(ctx: typer.Context, **overrides: object) -> Settings:
     """Environment settings, with the command line's --store and --data-dir on top."""
+    from tacmap.api.settings import Settings
+    from tacmap.graph.store import default_data_dir
+
     c = state(ctx)
     values = Settings.from_env().model_dump()
     values["data_dir"] = c.data_dir or values["data_dir"] or default_data_dir()
@@ -52,6 +52,9 @@ def _settings(ctx: typer.Context, **overrides: object) -> Settings:
 
 def run(ctx: typer.Context, settings: Settings, host: str, port: int, workers: int) -> None:
     """Print where to look, then serve until interrupted."""
+    import uvicorn
+    from tacmap.api.app import create_app, log_config
+
     settings = settings.model_copy(update={"allowed_hosts": allowed_hosts(settings, host)})
     base = f"http://{host}:{port}"
     out.print(f"home page: {base}/", highlight=False)
@@ -96,6 +99,10 @@ def serve_demo(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000) ->
     """Load the illustrative seed if the store is empty, make sure a local admin key exists
     (printed once, when created), and serve on loopback with anonymous reading switched on so a
     browser can open the home page and maps without a key (reads only, no personal data)."""
+    from tacmap.api.audit import AuditLog, new_import_id
+    from tacmap.api.auth import AuthDB, KeyStore
+    from tacmap.api.roles import Role
+
     c = state(ctx)
     store = c.store
     settings = _settings(ctx, anonymous_read=True)

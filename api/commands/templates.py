@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 from tacmap.api.cli import app, out, state
-from tacmap.graph.ingest.templates import KINDS, template_workbook
+from tacmap.graph.ingest.template_kinds import KINDS
 
 TemplateKind = StrEnum("TemplateKind", {kind: kind for kind in KINDS})  # type: ignore[misc]
 
@@ -31,6 +31,8 @@ def template(
     ] = True,
 ) -> None:
     """Write an empty spreadsheet template (header comments, drop-down lists) that `tacmap load` reads back."""
+    from tacmap.graph.ingest.templates import template_workbook
+
     data = template_workbook(kind.value, state(ctx).store if store_ids else None)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(data)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from tacmap.graph.ingest.columns import COLUMNS, Column
 from tacmap.graph.ingest.read import LISTS_SHEET
+from tacmap.graph.ingest.template_kinds import BUNDLE, CV, KINDS
 from tacmap.graph.ingest.write import workbook_bytes
 from tacmap.graph.schema import reference
 from tacmap.graph.schema.models import LANGUAGE_LEVELS, TABLES, Bundle
@@ -35,9 +36,6 @@ from tacmap.graph.schema.models import LANGUAGE_LEVELS, TABLES, Bundle
 if TYPE_CHECKING:
     from tacmap.graph.store.base import Store
 
-KINDS: tuple[str, ...] = (*TABLES, "bundle", "cv")
-CV = "cv"
-BUNDLE = "bundle"
 
 # An example value per (table, column), shown in the header comment; per column name otherwise.
 EXAMPLES: dict[tuple[str, str], str] = {

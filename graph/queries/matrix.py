@@ -30,9 +30,8 @@ import math
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from tacmap.graph.queries._portfolio import (
     NO_GROUP,
     as_of_iso,
@@ -45,6 +44,9 @@ from tacmap.graph.queries._results import bulk
 from tacmap.graph.schema import reference
 from tacmap.graph.store.base import Store
 from tacmap.graph.store.cypher import RawQuery
+
+if TYPE_CHECKING:  # pandas is imported by the matrix itself, not by every question's command
+    import pandas as pd
 
 DIMENSIONS: tuple[str, ...] = ("article", "chapter", "group", "form", "level")
 LEVELS: tuple[str, ...] = ("bilateral", "regional", "global", "none")
@@ -114,6 +116,8 @@ def _level_of(row: dict[str, Any]) -> str:
 
 def build(raw: list[dict[str, Any]], rows: str, cols: str, as_of: str) -> pd.DataFrame:
     """The table from the raw rows of ``matrix`` (shared by both stores)."""
+    import pandas as pd
+
     _check(rows, cols)
     levels = {r["id"]: _level_of(r) for r in raw if r["kind"] == "project"}
     rank = {v: i for i, v in enumerate(LEVELS)}
@@ -253,6 +257,8 @@ def to_csv(table: pd.DataFrame, path: str | Path | None = None) -> str:
 def to_xlsx(table: pd.DataFrame, path: str | Path) -> Path:
     """An Excel workbook: sheet ``cells`` (the table), ``coverage`` (coverage % as a grid of rows ×
     cols) and ``totals``."""
+    import pandas as pd
+
     path = Path(path)
     rows, cols = table.attrs.get("rows", table.columns[0]), table.attrs.get("cols", table.columns[1])
     grid = table.pivot(index=rows, columns=cols, values="coverage_pct") if len(table) else pd.DataFrame()

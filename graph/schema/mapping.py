@@ -13,19 +13,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tacmap.graph.schema.models import (
-    Bundle,
-    Expert,
-    Implementation,
-    Need,
-    Network,
-    Project,
-    Provider,
-    StateInfo,
-    Visibility,
-)
+if TYPE_CHECKING:  # the models (pydantic) are imported when records are rebuilt, not with the graph's shape
+    from tacmap.graph.schema.models import Bundle
 
 Key = str | int
 NodeRef = tuple[str, Key]
@@ -207,6 +198,17 @@ def to_changes(bundle: Bundle, stamp: dict[str, Any] | None = None) -> Changes:
 
 def to_bundle(nodes: dict[NodeRef, dict[str, Any]], edges: list[Edge]) -> Bundle:
     """Rebuild records from every node and edge of a store (the inverse of :func:`to_changes`)."""
+    from tacmap.graph.schema.models import (
+        Bundle,
+        Expert,
+        Implementation,
+        Need,
+        Network,
+        Project,
+        Provider,
+        StateInfo,
+    )
+
     out_edges: dict[tuple[NodeRef, str], list[Edge]] = defaultdict(list)
     in_edges: dict[tuple[NodeRef, str], list[Edge]] = defaultdict(list)
     for e in edges:

@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from tacmap.graph.schema.tables import TABLES
 
 
 class ProviderKind(StrEnum):
@@ -210,16 +211,6 @@ class Bundle(BaseModel):
     def size(self) -> int:
         return sum(len(rows) for rows in self.tables().values())
 
-
-TABLES: tuple[str, ...] = (
-    "states",
-    "providers",
-    "networks",
-    "needs",
-    "projects",
-    "experts",
-    "implementation",
-)
 
 RECORD_TYPES: dict[str, type[Record]] = {
     "states": StateInfo,

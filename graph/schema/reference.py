@@ -18,23 +18,27 @@ Sources (see ``data/README.md`` for details):
 - Region names in languages other than English come from CLDR too (Babel's territory names, looked
   up by the M49 code hdx gives for each English region name); English keeps M49's own wording.
 - Articles, DAC members and forms of assistance are CSV package data in ``data/``.
+
+The facts from the first three packages are read from ``data/countries.json``, their snapshot made by
+:mod:`tacmap.graph.schema.reference_snapshot`: importing hdx and deriving them costs about a second
+per process, the file a few milliseconds.
 """
 
 from __future__ import annotations
 
 import csv
 import difflib
+import json
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from os.path import commonprefix
+from typing import Any
 
-from babel import Locale
-from babel.languages import get_official_languages
-from countrygroups import UN_REGIONAL_GROUPS
-from hdx.location.country import Country as _HDXCountry
+from tacmap.graph.schema.reference_snapshot import snapshot_path
 
 UN_LANGUAGES: tuple[str, ...] = ("ar", "zh", "en", "fr", "ru", "es")
 
@@ -44,15 +48,6 @@ UN_GROUPS: dict[str, str] = {
     "eastern_european": "Eastern European Group",
     "grulac": "Latin American and Caribbean Group",
     "weog": "Western European and Others Group",
-}
-
-# Attribute of countrygroups.UN_REGIONAL_GROUPS for each of our group codes.
-_GROUP_ATTRS = {
-    "african": "AFRICAN_GROUP",
-    "asia_pacific": "ASIA_PACIFIC_GROUP",
-    "eastern_european": "EASTERN_EUROPEAN_GROUP",
-    "grulac": "GRULAC",
-    "weog": "WEOG",
 }
 
 # English name of each UN language; also the word hdx uses in its column names ("M49 French").
@@ -118,68 +113,28 @@ def _rows(filename: str) -> list[dict[str, str]]:
     return list(csv.DictReader(text.splitlines()))
 
 
-def _float(value: str | None) -> float | None:
-    return float(value) if value else None
-
-
-def _iso639_1(iso2: str) -> tuple[str, ...]:
-    """Official (incl. regional and de facto) languages as two-letter codes, in CLDR order."""
-    codes = (lang.split("_")[0] for lang in get_official_languages(iso2, regional=True, de_facto=True))
-    return tuple(dict.fromkeys(c for c in codes if len(c) == 2))
-
-
-def _un_groups() -> dict[str, tuple[str, ...]]:
-    """ISO3 -> every UN regional group code the State is listed in, in UN_GROUPS order."""
-    out: dict[str, tuple[str, ...]] = {}
-    for code, attr in _GROUP_ATTRS.items():
-        for iso3 in getattr(UN_REGIONAL_GROUPS, attr):
-            out[iso3] = (*out.get(iso3, ()), code)
-    return out
-
-
-def _primary_group(groups: tuple[str, ...]) -> str | None:
-    """WEOG wins for States in several groups (Türkiye); see the module docstring."""
-    if "weog" in groups:
-        return "weog"
-    return groups[0] if groups else None
+@cache
+def snapshot() -> dict[str, Any]:
+    """The facts from hdx-python-country, countrygroups and Babel, read once per process."""
+    data: dict[str, Any] = json.loads(snapshot_path().read_text(encoding="utf-8"))
+    return data
 
 
 @cache
 def countries() -> dict[str, Country]:
     """ISO3 -> Country for every non-deprecated hdx row, sorted by ISO3; built once per process."""
-    rows = _HDXCountry.countriesdata(use_live=False)["countries"]
-    groups = _un_groups()
     dac = dac_members()
-    out: dict[str, Country] = {}
-    for iso3 in sorted(rows):
-        row = rows[iso3]
-        if row.get("Deprecated") == "Y":
-            continue
-        name = row.get("M49 English") or row.get("English Short") or row["Preferred Term"]
-        names = {
-            lang: row.get(f"M49 {LANGUAGE_NAMES[lang]}") or row.get(f"{LANGUAGE_NAMES[lang]} Short") or name
-            for lang in UN_LANGUAGES
-        }
-        iso2 = row["ISO 3166-1 Alpha 2-Codes"]
-        m49 = row.get("m49 numerical code")
-        country_groups = groups.get(iso3, ())
-        out[iso3] = Country(
-            iso3=iso3,
-            iso2=iso2,
-            m49=int(m49) if m49 else None,
-            name=name,
-            names=names,
-            region=row.get("Region Name") or None,
-            subregion=row.get("Intermediate Region Name") or row.get("Sub-region Name") or None,
-            lat=_float(row.get("Latitude")),
-            lon=_float(row.get("Longitude")),
-            income_group=row.get("World Bank Income Level") or None,
-            un_group=_primary_group(country_groups),
-            un_groups=country_groups,
-            official_languages=_iso639_1(iso2),
-            dac_member=iso3 in dac,
+    return {
+        row["iso3"]: Country(
+            **{
+                **row,
+                "un_groups": tuple(row["un_groups"]),
+                "official_languages": tuple(row["official_languages"]),
+            },
+            dac_member=row["iso3"] in dac,
         )
-    return out
+        for row in snapshot()["countries"]
+    }
 
 
 def country(iso3: str) -> Country:
@@ -193,28 +148,15 @@ def state_name(iso3: str, lang: str = "en") -> str:
     return c.names.get(lang) or c.name
 
 
-@cache
-def _region_codes() -> dict[str, str]:
-    """English M49 region, sub-region and intermediate-region name -> three-digit M49 code."""
-    out: dict[str, str] = {}
-    for row in _HDXCountry.countriesdata(use_live=False)["countries"].values():
-        for name, code in (
-            ("Region Name", "Region Code"),
-            ("Sub-region Name", "Sub-region Code"),
-            ("Intermediate Region Name", "Intermediate Region Code"),
-        ):
-            if row.get(name) and row.get(code):
-                out.setdefault(row[name], row[code].zfill(3))
-    return out
-
-
 def region_name(name: str | None, lang: str = "en") -> str | None:
     """An M49 region given by its English name ("Eastern Africa") in ``lang``, from CLDR.
 
     English and a region CLDR does not name (Channel Islands) keep the English name."""
     if not name or lang == "en":
         return name
-    code = _region_codes().get(name)
+    from babel import Locale
+
+    code = snapshot()["region_codes"].get(name)
     return Locale.parse(lang).territories.get(code, name) if code else name
 
 
@@ -241,9 +183,8 @@ def _name_index() -> dict[str, str]:
     names, "United Kingdom", "UK", ...). No two States share a folded name (tested)."""
     known = countries()
     index = {_fold(n): c.iso3 for c in known.values() for n in c.names.values()}
-    for name, iso3 in _HDXCountry.countriesdata(use_live=False)["countrynames2iso3"].items():
-        if iso3 in known:
-            index.setdefault(_fold(name), iso3)
+    for name, iso3 in snapshot()["names"].items():
+        index.setdefault(_fold(name), iso3)
     return index
 
 
@@ -277,10 +218,13 @@ def suggest(value: str, choices: Iterable[str], cutoff: float = _CUTOFF) -> str 
 
 def _alias_match(text: str) -> str | None:
     """The one State whose hdx alias pattern ("burma", "ivory coast", ...) matches text, if exactly one."""
-    aliases = _HDXCountry.countriesdata(use_live=False)["aliases"]
-    known = countries()
-    hits = {iso3 for iso3, pattern in aliases.items() if iso3 in known and pattern.search(text)}
+    hits = {iso3 for iso3, pattern in _aliases().items() if pattern.search(text)}
     return hits.pop() if len(hits) == 1 else None
+
+
+@cache
+def _aliases() -> dict[str, re.Pattern[str]]:
+    return {iso3: re.compile(pattern, flags) for iso3, (pattern, flags) in snapshot()["aliases"].items()}
 
 
 def suggest_iso3(text: str) -> str | None:

@@ -34,23 +34,7 @@ class Region:
 
 def _m49_areas() -> dict[str, tuple[str, set[str]]]:
     """M49 area code -> (English name, member ISO3 codes), from the hdx rows."""
-    from hdx.location.country import Country as HDXCountry
-
-    out: dict[str, tuple[str, set[str]]] = {"001": ("World", set())}
-    known = reference.countries()
-    for iso3, row in HDXCountry.countriesdata(use_live=False)["countries"].items():
-        if iso3 not in known:
-            continue
-        out["001"][1].add(iso3)
-        for name_key, code_key in (
-            ("Region Name", "Region Code"),
-            ("Sub-region Name", "Sub-region Code"),
-            ("Intermediate Region Name", "Intermediate Region Code"),
-        ):
-            if row.get(name_key) and row.get(code_key):
-                code = row[code_key].zfill(3)
-                out.setdefault(code, (row[name_key], set()))[1].add(iso3)
-    return out
+    return {code: (name, set(members)) for code, (name, members) in reference.snapshot()["m49_areas"].items()}
 
 
 @cache

@@ -10,13 +10,15 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Hashable
-from typing import Any, Self, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypeVar
 
-import networkx as nx
 from tacmap.graph.errors import TacmapError
 from tacmap.graph.schema.mapping import Changes, Edge, NodeRef, reference_changes, to_bundle
-from tacmap.graph.schema.models import Bundle
 from tacmap.graph.store.cypher import RawQuery, Rows
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from tacmap.graph.schema.models import Bundle
 
 T = TypeVar("T")
 Graph = tuple[dict[NodeRef, dict[str, Any]], list[Edge]]
@@ -107,6 +109,8 @@ class Store(ABC):
     def projection(self) -> Projection:
         """The whole graph in networkx: nodes ``(label, key)`` with their properties and ``label``;
         edges keyed by relationship type with their properties."""
+        import networkx as nx
+
         found, edges = self.read_all()
         g: Projection = nx.MultiDiGraph()
         g.add_nodes_from((ref, {**props, "label": ref[0]}) for ref, props in found.items())

@@ -1,0 +1,38 @@
+"""The embedded store reads each table back as one JSON array made by SQLite: every value comes
+back exactly as written (floats to the last digit, integers past 2**53, any text), keys keep
+their type."""
+
+from __future__ import annotations
+
+from tacmap.graph.schema.mapping import Changes, Edge, Node
+from tacmap.graph.store import EmbeddedStore
+
+AWKWARD = {
+    "float": 0.1 + 0.2,  # 0.30000000000000004: 17 significant digits
+    "tiny": 5e-324,
+    "big": 2**63 - 1,
+    "text": 'é 中文 "quoted" \\ \u2028 \U0001f600',
+    "list": [1, "two", 3.5, None],
+    "nested": {"a": {"b": [True, False]}},
+}
+
+
+def test_values_come_back_exactly_as_written(tmp_path):
+    store = EmbeddedStore(tmp_path)
+    try:
+        store.write(
+            Changes(
+                nodes=[Node("Provider", "p-1", dict(AWKWARD)), Node("Provider", "p-2", {})],
+                edges=[Edge("FUNDS", ("Provider", "p-1"), ("Article", 5), {"share": 1 / 3})],
+            )
+        )
+        again = EmbeddedStore(tmp_path)  # a fresh read of the file, not this store's cache
+        nodes, edges = again.read_all()
+        again.close()
+    finally:
+        store.close()
+    assert nodes[("Provider", "p-1")] == AWKWARD
+    assert repr(nodes[("Provider", "p-1")]["float"]) == "0.30000000000000004"
+    assert nodes[("Provider", "p-2")] == {}
+    assert ("Article", 5) in nodes and ("Article", "5") not in nodes  # integer keys stay integers
+    assert Edge("FUNDS", ("Provider", "p-1"), ("Article", 5), {"share": 1 / 3}) in edges
