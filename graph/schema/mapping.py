@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from tacmap.graph.schema.models import (
+    STATED,
     Bundle,
     Expert,
     Implementation,
@@ -156,6 +157,7 @@ def to_changes(bundle: Bundle, stamp: dict[str, Any] | None = None) -> Changes:
             "Project",
             p.id,
             title=p.title,
+            description=p.description,
             start=p.start.isoformat(),
             end=p.end.isoformat(),
             budget_usd=p.budget_usd,
@@ -177,7 +179,15 @@ def to_changes(bundle: Bundle, stamp: dict[str, Any] | None = None) -> Changes:
         for region in p.regions:
             edge("REACHES", ("Project", p.id), ("Region", region))
         for article in p.articles:
-            edge("ADDRESSES", ("Project", p.id), ("Article", article), forms=list(p.forms))
+            kind, _, evidence = p.basis.get(article, STATED).partition(":")
+            edge(
+                "ADDRESSES",
+                ("Project", p.id),
+                ("Article", article),
+                forms=list(p.forms),
+                basis=kind,
+                evidence=evidence or None,
+            )
         if p.network:
             edge("THROUGH", ("Project", p.id), ("Network", p.network))
     for e in bundle.experts:
@@ -202,6 +212,12 @@ def to_changes(bundle: Bundle, stamp: dict[str, Any] | None = None) -> Changes:
     for r in bundle.implementation:
         edge("REPORTED", ("State", r.state), ("Article", r.article), status=r.status)
     return out
+
+
+def edge_basis(props: dict[str, Any]) -> str:
+    """An ADDRESSES edge's basis as a record holds it: ``stated``, or ``kind:evidence``."""
+    kind = props.get("basis") or STATED
+    return f"{kind}:{props['evidence']}" if props.get("evidence") else kind
 
 
 def to_bundle(nodes: dict[NodeRef, dict[str, Any]], edges: list[Edge]) -> Bundle:
@@ -263,6 +279,7 @@ def to_bundle(nodes: dict[NodeRef, dict[str, Any]], edges: list[Edge]) -> Bundle
                 Project(
                     id=key,
                     title=props["title"],
+                    description=props.get("description"),
                     funders=sources(ref, "FUNDS"),
                     implementer=first(targets(ref, "IMPLEMENTED_BY")),
                     beneficiaries=targets(ref, "BENEFITS"),
@@ -273,6 +290,7 @@ def to_bundle(nodes: dict[NodeRef, dict[str, Any]], edges: list[Edge]) -> Bundle
                     },
                     regions=targets(ref, "REACHES"),
                     articles=targets(ref, "ADDRESSES"),
+                    basis={e.dst[1]: edge_basis(e.props) for e in addresses},
                     forms=sorted(addresses[0].props.get("forms") or []) if addresses else [],
                     start=props["start"],
                     end=props["end"],

@@ -1,0 +1,134 @@
+"""Evidence on the facts: what each project's articles rest on (``basis``), on both stores, in
+bundles and from IATI files (graph/schema/README.md, graph/ingest/iati_mapping.md "Articles")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tacmap.graph.ingest.bundle import BundleError, read_bundle
+from tacmap.graph.ingest.iati import import_iati
+from tacmap.graph.schema.mapping import to_changes
+from tacmap.graph.schema.models import Bundle, basis_kind
+from tacmap.graph.store import Store
+
+from tests.worlds import project as P
+from tests.worlds import world
+
+PROVIDERS = "id,name,kind\ngiz,GIZ,bilateral\n"
+HEADER = "id,title,funders,beneficiaries,articles,start,end,status"
+
+
+def bundle_folder(tmp_path: Path, header: str, *rows: str) -> Path:
+    root = tmp_path / "bundle"
+    root.mkdir()
+    (root / "providers.csv").write_text(PROVIDERS, encoding="utf-8")
+    (root / "projects.csv").write_text(header + "\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return root
+
+
+def test_each_basis_survives_the_store(store: Store) -> None:
+    world(
+        store,
+        projects=[
+            P(
+                "A",
+                articles=[5, 6, 9, 33],
+                basis={5: "sdg:16.5", 6: "sector:15113", 33: "keyword:whistle-blow*"},
+                description="Support to the anti-corruption commission",
+            )
+        ],
+    )
+    [back] = store.export().projects
+    assert back.basis == {5: "sdg:16.5", 6: "sector:15113", 33: "keyword:whistle-blow*"}  # 9 stated
+    assert back.description == "Support to the anti-corruption commission"
+    edges = {e.dst[1]: e.props for e in store.read_all()[1] if e.type == "ADDRESSES"}
+    assert {a: (p["basis"], p.get("evidence")) for a, p in edges.items()} == {
+        5: ("sdg", "16.5"),
+        6: ("sector", "15113"),
+        9: ("stated", None),
+        33: ("keyword", "whistle-blow*"),
+    }
+
+
+def test_a_bundle_without_the_column_means_stated(tmp_path: Path) -> None:
+    path = bundle_folder(tmp_path, HEADER, "p1,Audit,giz,KEN,9;11,2020-01-01,2020-12-31,ongoing")
+    [p] = read_bundle(path).projects
+    assert p.basis == {} and basis_kind(p.basis.get(9)) == "stated"
+
+
+def test_the_basis_column_is_read_and_stated_is_the_default(tmp_path: Path) -> None:
+    path = bundle_folder(
+        tmp_path,
+        HEADER + ",basis,description",
+        "p1,Audit,giz,KEN,9;11;13,2020-01-01,2020-12-31,ongoing,9:sector:15118;11:stated;13:KEYWORD:civil society,"
+        "Audit office support",
+    )
+    [p] = read_bundle(path).projects
+    assert p.basis == {9: "sector:15118", 13: "keyword:civil society"}
+    assert p.description == "Audit office support"
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("9:guess", "'9:guess' is not an article's basis: write article:kind:detail"),
+        ("x:sector:15113", "'x' is not an article number"),
+        ("9:sector", "'9:sector' does not say what the sector basis is: give a 5-digit DAC sector code"),
+        ("9:sdg:sixteen", "give an SDG target such as 16.5"),
+        ("46:sector:15113", "a basis for article 46, which is not among the articles: add it there"),
+    ],
+)
+def test_a_bad_basis_names_the_cell_and_the_fix(tmp_path: Path, cell: str, message: str) -> None:
+    path = bundle_folder(tmp_path, HEADER + ",basis", f"p1,Audit,giz,KEN,9,2020-01-01,2020-12-31,ongoing,{cell}")
+    with pytest.raises(BundleError) as caught:
+        read_bundle(path)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.row, problem.column) == ("projects.csv", 2, "basis")
+    assert message in problem.message
+
+
+def test_the_basis_is_written_on_each_addresses_edge() -> None:
+    changes = to_changes(Bundle(projects=[P("A", articles=[6, 36], basis={6: "sector:15113"})]))
+    props = {e.dst[1]: (e.props["basis"], e.props["evidence"]) for e in changes.edges if e.type == "ADDRESSES"}
+    assert props == {6: ("sector", "15113"), 36: ("stated", None)}
+
+
+def _activity(ident: str, title: str, body: str) -> str:
+    return f"""
+  <iati-activity xml:lang="en" default-currency="USD">
+    <iati-identifier>{ident}</iati-identifier>
+    <reporting-org ref="XX-TEST" type="10"><narrative>Test donor</narrative></reporting-org>
+    <title><narrative>{title}</narrative></title>
+    <description><narrative>Words of {ident}.</narrative></description>
+    <participating-org ref="XX-TEST" type="10" role="1"/>
+    <activity-status code="2"/>
+    <activity-date iso-date="2022-01-01" type="2"/>
+    <activity-date iso-date="2024-12-31" type="3"/>
+    <recipient-country code="KE"/>
+    {body}
+  </iati-activity>"""
+
+
+def test_an_iati_import_records_each_basis(store: Store, tmp_path: Path) -> None:
+    sector = '<sector vocabulary="1" code="15113"/>'
+    acts = [
+        _activity("XX-TEST-SECTOR", "Institutional support", sector),
+        _activity("XX-TEST-KEYWORD", "Whistle-blower protection", sector),
+        _activity("XX-TEST-STATED", "Implementing article 52 of UNCAC", sector),
+        _activity("XX-TEST-SDG", "Integrity programme", '<sector vocabulary="8" code="16.5"/>'),
+    ]
+    (tmp_path / "f.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">'
+        + "".join(acts)
+        + "\n</iati-activities>\n",
+        encoding="utf-8",
+    )
+    import_iati(store, tmp_path / "f.xml", sectors=["15113", "sdg:16.5"])
+    held = {p.id: p for p in store.export().projects}
+    assert held["XX-TEST-SECTOR"].basis == {6: "sector:15113", 36: "sector:15113"}
+    assert held["XX-TEST-KEYWORD"].basis == {33: "keyword:whistle-blow*"}
+    assert held["XX-TEST-STATED"].basis == {}  # article 52 is stated
+    assert held["XX-TEST-STATED"].articles == [52]
+    assert held["XX-TEST-SDG"].basis == {5: "sdg:16.5"}
+    assert held["XX-TEST-KEYWORD"].description == "Words of XX-TEST-KEYWORD."
