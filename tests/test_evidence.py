@@ -3,11 +3,16 @@ bundles and from IATI files (graph/schema/README.md, graph/ingest/iati_mapping.m
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tacmap.graph.ingest.bundle import BundleError, read_bundle
 from tacmap.graph.ingest.iati import import_iati
+from tacmap.graph.queries import overlaps as q
+from tacmap.graph.queries.overlaps import overlaps
 from tacmap.graph.schema.mapping import to_changes
 from tacmap.graph.schema.models import Bundle, basis_kind
 from tacmap.graph.store import Store
@@ -80,7 +85,9 @@ def test_the_basis_column_is_read_and_stated_is_the_default(tmp_path: Path) -> N
     ],
 )
 def test_a_bad_basis_names_the_cell_and_the_fix(tmp_path: Path, cell: str, message: str) -> None:
-    path = bundle_folder(tmp_path, HEADER + ",basis", f"p1,Audit,giz,KEN,9,2020-01-01,2020-12-31,ongoing,{cell}")
+    path = bundle_folder(
+        tmp_path, HEADER + ",basis", f"p1,Audit,giz,KEN,9,2020-01-01,2020-12-31,ongoing,{cell}"
+    )
     with pytest.raises(BundleError) as caught:
         read_bundle(path)
     [problem] = caught.value.problems
@@ -90,7 +97,9 @@ def test_a_bad_basis_names_the_cell_and_the_fix(tmp_path: Path, cell: str, messa
 
 def test_the_basis_is_written_on_each_addresses_edge() -> None:
     changes = to_changes(Bundle(projects=[P("A", articles=[6, 36], basis={6: "sector:15113"})]))
-    props = {e.dst[1]: (e.props["basis"], e.props["evidence"]) for e in changes.edges if e.type == "ADDRESSES"}
+    props = {
+        e.dst[1]: (e.props["basis"], e.props["evidence"]) for e in changes.edges if e.type == "ADDRESSES"
+    }
     assert props == {6: ("sector", "15113"), 36: ("stated", None)}
 
 
@@ -132,3 +141,111 @@ def test_an_iati_import_records_each_basis(store: Store, tmp_path: Path) -> None
     assert held["XX-TEST-STATED"].articles == [52]
     assert held["XX-TEST-SDG"].basis == {5: "sdg:16.5"}
     assert held["XX-TEST-KEYWORD"].description == "Words of XX-TEST-KEYWORD."
+
+
+# -- overlaps weigh the evidence -----------------------------------------------------------------
+
+
+def _pair_score(store: Store, basis_a: dict[int, str], basis_b: dict[int, str], **kw: object) -> float:
+    world(
+        store,
+        projects=[
+            P("A", funders=["P1"], articles=[6, 36], basis=basis_a, title="Anti-corruption commission", **kw),
+            P("B", funders=["P2"], articles=[6, 36], basis=basis_b, title="Anti-corruption commission", **kw),
+        ],
+    )
+    [o] = overlaps(store)
+    return o.score
+
+
+def test_the_weights_order_stated_keyword_guess(store: Store) -> None:
+    sector = {6: "sector:15113", 36: "sector:15113"}
+    keyword = {6: "keyword:anti-corruption commission*", 36: "keyword:anti-corruption commission*"}
+    scores = [
+        _pair_score(store, {}, {}),
+        _pair_score(store, {}, keyword),
+        _pair_score(store, keyword, keyword),
+        _pair_score(store, {}, sector),
+        _pair_score(store, sector, sector),
+    ]
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) == 5
+    assert q.article_weight("sector:15113", "sector:15113") == min(
+        q.article_weight(a, b) for a in q.BASIS_WEIGHTS for b in q.BASIS_WEIGHTS
+    )
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(
+    articles=st.sets(st.sampled_from([5, 6, 9, 36, 46]), min_size=1, max_size=4),
+    extra_a=st.sets(st.sampled_from([11, 13, 14]), max_size=2),
+    days=st.integers(1, 400),
+    text=st.floats(0, 1),
+)
+def test_sector_guesses_never_outrank_stated_articles(
+    articles: set[int], extra_a: set[int], days: int, text: float
+) -> None:
+    """Score rows directly: the same pair with its shared articles stated, or only guessed from a
+    sector on both sides, everything else equal."""
+
+    def row(basis: str) -> dict[str, object]:
+        return {
+            "start_a": "2024-01-01",
+            "end_a": "2024-12-31",
+            "start_b": "2024-01-01",
+            "end_b": (date(2024, 1, 1) + timedelta(days=days - 1)).isoformat(),
+            "forms_a": [],
+            "forms_b": [],
+            "states": ["KEN"],
+            "articles": sorted(articles),
+            "bases": [[a, basis, basis] for a in sorted(articles)],
+            "n_articles_a": len(articles | extra_a),
+            "n_articles_b": len(articles),
+            "n_states_a": 1,
+            "n_states_b": 1,
+        }
+
+    def score(basis: str) -> float:
+        parts = q.score_parts(row(basis), days, text)
+        return sum(q.WEIGHTS[k] * v for k, v in parts.items())
+
+    assert score("sector:15113") < score("stated")
+
+
+def test_the_text_part_sees_alike_descriptions_across_languages(store: Store) -> None:
+    world(
+        store,
+        projects=[
+            P(
+                "A",
+                funders=["P1"],
+                title="Lutte contre la corruption au Guatemala",
+                description="Appui au parquet",
+            ),
+            P(
+                "B",
+                funders=["P2"],
+                title="Lucha contra la corrupción en Guatemala",
+                description="Apoyo a la fiscalía",
+            ),
+            P("C", funders=["P3"], title="Water supply and sanitation", description="Rural wells"),
+        ],
+    )
+    text = {(o.project_a, o.project_b): o.score_parts["text"] for o in overlaps(store)}
+    assert text[("A", "B")] > 0.3 > text[("A", "C")] and text[("A", "C")] < 0.1
+    assert text[("A", "B")] > text[("B", "C")]
+
+
+def test_the_explanation_names_the_evidence(store: Store) -> None:
+    world(
+        store,
+        projects=[
+            P("A", funders=["P1"], articles=[6, 9], basis={6: "sector:15113"}),
+            P("B", funders=["P2"], articles=[6, 9], basis={6: "sector:15113", 9: "keyword:audit*"}),
+        ],
+    )
+    [o] = overlaps(store)
+    assert (o.basis_a, o.basis_b) == (["sector:15113", "stated"], ["sector:15113", "keyword:audit*"])
+    assert "article 6 guessed from DAC 15113 for both" in o.explanation
+    assert "article 9 stated for A, from the words 'audit*' for B" in o.explanation
+    assert f"descriptions {o.score_parts['text']:.2f} alike" in o.explanation
+    assert "366 days in common" in o.explanation
