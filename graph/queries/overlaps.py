@@ -116,14 +116,16 @@ def _evidence(basis: str) -> str:
 
 
 def _article_evidence(o: Overlap) -> str:
-    """"article 6 guessed from DAC 15113 for both, article 9 stated by both", each side told
+    """ "article 6 guessed from DAC 15113 for both, article 9 stated by both", each side told
     apart when they differ."""
     parts = []
     for article, a, b in zip(o.articles, o.basis_a, o.basis_b, strict=True):
         if a == b:
             parts.append(f"article {article} {_evidence(a)} {'by' if a == 'stated' else 'for'} both")
         else:
-            parts.append(f"article {article} {_evidence(a)} for {o.project_a}, {_evidence(b)} for {o.project_b}")
+            parts.append(
+                f"article {article} {_evidence(a)} for {o.project_a}, {_evidence(b)} for {o.project_b}"
+            )
     return "; ".join(parts)
 
 
@@ -179,7 +181,9 @@ def finish(row: dict[str, Any], texts: dict[str, Vector]) -> Overlap:
 def text_vectors(store: Store) -> dict[str, Vector]:
     """Every live project's title and description as a TF-IDF vector (``_text``)."""
     rows = store.answer(TEXTS)
-    return vectors(tuple(sorted((r["project"], f"{r['title'] or ''} {r['description'] or ''}") for r in rows)))
+    return vectors(
+        tuple(sorted((r["project"], f"{r['title'] or ''} {r['description'] or ''}") for r in rows))
+    )
 
 
 def params(
