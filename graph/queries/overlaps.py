@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from tacmap.graph.queries._notes import facts
 from tacmap.graph.queries._portfolio import ProjectFacts, iso, portfolio
 from tacmap.graph.queries._results import Result, bulk
 from tacmap.graph.queries._text import Vector, similarity, vectors
@@ -239,6 +240,44 @@ def overlaps(
     found = [finish(row, texts) for row in rows]
     found.sort(key=lambda o: (-o.score, -o.overlap_days, o.project_a, o.project_b))
     return found
+
+
+def notes(
+    store: Store,
+    rows: list[Overlap],
+    *,
+    state: str | None = None,
+    article: int | None = None,
+    provider: str | None = None,
+    group: str | None = None,
+    start: date | str | None = None,
+    end: date | str | None = None,
+) -> list[str]:
+    """When no pair overlaps, how many live projects the State and article filters leave."""
+    if rows:
+        return []
+    live = facts(store).live
+    found = {p for (s, a), ps in live.items() if state in (None, s) and article in (None, a) for p in ps}
+    where = (f" benefits {state}" if state else "") + (
+        f" on article {article}" if article is not None else ""
+    )
+    others = any(v is not None for v in (provider, group, start, end))
+    if not where:
+        return [
+            "no pair matches the filters"
+            if others
+            else "no two live projects share a State, an article and a period without a common funder"
+        ]
+    if not found:
+        return [f"no live project{where}"]
+    if len(found) == 1:
+        return [f"only 1 live project{where} ({min(found)}): there is nothing to compare it with"]
+    then = (
+        "no pair of them matches the other filters"
+        if others
+        else ("no two of them share a period without a common funder")
+    )
+    return [f"{len(found)} live projects{where.replace(' benefits', ' benefit')}, but {then}"]
 
 
 # -- the embedded twin ---------------------------------------------------------------------------
