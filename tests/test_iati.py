@@ -221,7 +221,8 @@ def _articles(body: str, title: str = "Test activity") -> tuple[dict[int, str], 
     data = one_activity(f'<recipient-country code="KE"/><sector vocabulary="1" code="15113"/>{body}')
     data = data.replace(b"<narrative>Test activity</narrative>", f"<narrative>{title}</narrative>".encode())
     [act] = read_bytes(data)
-    return activity_articles(act, Selection.parse(["15113"]))
+    found, hits, _ = activity_articles(act, Selection.parse(["15113"]))
+    return found, hits
 
 
 def test_articles_from_keywords_in_several_languages() -> None:
@@ -397,9 +398,12 @@ def test_officer_articles_survive_a_reimport(embedded: EmbeddedStore) -> None:
     import_iati(embedded, DATA / "eu.xml")
     project = projects(embedded)[EU_GH]
     assert project.articles == [6, 36]  # inferred from DAC 15113
-    import_bundle(embedded, Bundle(projects=[project.model_copy(update={"articles": [9, 10]})]))
+    assert project.basis == {6: "sector:15113", 36: "sector:15113"}
+    corrected = project.model_copy(update={"articles": [9, 10], "basis": {10: "keyword:media"}})
+    import_bundle(embedded, Bundle(projects=[corrected]))
     report = import_iati(embedded, DATA / "eu.xml")
     assert projects(embedded)[EU_GH].articles == [9, 10]
+    assert projects(embedded)[EU_GH].basis == {10: "keyword:media"}  # the store's basis, kept
     assert report.projects[0].articles_basis == "store"
 
 

@@ -147,9 +147,12 @@ def test_score_parts_and_weights(store):
     )
     [o] = overlaps(store)
     assert o.overlap_days == 40
+    text = o.score_parts.pop("text")
+    assert 0 < text < 1  # "Project A" and "Project B" are alike, not identical
     assert o.score_parts == {"articles": round(2 / 3, 4), "states": 0.5, "period": 0.8, "forms": 0.5}
-    expected = 0.35 * round(2 / 3, 4) + 0.25 * 0.5 + 0.25 * 0.8 + 0.15 * 0.5
+    expected = 0.30 * round(2 / 3, 4) + 0.20 * text + 0.20 * 0.5 + 0.20 * 0.8 + 0.10 * 0.5
     assert o.score == round(expected, 4)
+    o.score_parts["text"] = text
     assert set(q.WEIGHTS) == set(o.score_parts) and abs(sum(q.WEIGHTS.values()) - 1) < 1e-9
 
 
@@ -157,15 +160,15 @@ def test_identical_projects_score_one_and_unknown_forms_half(store):
     world(
         store,
         projects=[
-            P("A", funders=["P1"], forms=["legal_advice"]),
-            P("B", funders=["P2"], forms=["legal_advice"]),
-            P("C", funders=["P3"], states=["NGA"]),
-            P("D", funders=["P4"], states=["NGA"]),
+            P("A", funders=["P1"], forms=["legal_advice"], title="Audit reform"),
+            P("B", funders=["P2"], forms=["legal_advice"], title="Audit reform"),
+            P("C", funders=["P3"], states=["NGA"], title="Judicial integrity"),
+            P("D", funders=["P4"], states=["NGA"], title="Judicial integrity"),
         ],
     )
     by_pair = {(o.project_a, o.project_b): o for o in overlaps(store)}
     assert by_pair[("A", "B")].score == 1.0
-    assert by_pair[("C", "D")].score == 0.925 and by_pair[("C", "D")].score_parts["forms"] == 0.5
+    assert by_pair[("C", "D")].score == 0.95 and by_pair[("C", "D")].score_parts["forms"] == 0.5
     assert list(by_pair) == [("A", "B"), ("C", "D")]  # best score first
 
 

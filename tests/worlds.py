@@ -58,6 +58,8 @@ def project(
     regions: Sequence[str] = (),
     shares: dict[str, float] | None = None,
     sector_share: float | None = None,
+    basis: dict[int, str] | None = None,
+    description: str | None = None,
 ) -> Project:
     """A project record from keyword specs (defaults: funder P1, Kenya, article 5, calendar 2024)."""
     return Project(
@@ -66,6 +68,8 @@ def project(
         sector_share=sector_share,
         id=id,
         title=title or f"Project {id}",
+        description=description,
+        basis=dict(basis or {}),
         funders=sorted(set(funders)),
         implementer=implementer,
         beneficiaries=sorted(set(states)),

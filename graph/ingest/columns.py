@@ -22,7 +22,9 @@ from tacmap.graph.schema.models import (
 # or the store), date (YYYY-MM-DD), number (non-negative), language (ISO 639-1), email,
 # share (``ISO3:percent``), region (id of a Region reference node), percent (0 < x <= 100),
 # integer (a whole number, zero or more), language_level (``code:level``, e.g. ``fr:C1``, level
-# one of LANGUAGE_LEVELS), yesno (yes / no; also true / false, y / n, 1 / 0).
+# one of LANGUAGE_LEVELS), yesno (yes / no; also true / false, y / n, 1 / 0), basis (what an
+# article rests on, ``article:kind[:detail]``: ``6:sector:15113``, ``33:keyword:whistle-blower``,
+# ``5:sdg:16.5``, ``9:stated``; an article not listed is stated).
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("network", "network"),
         Column("sources", "text", many=True),
         Column("selected_by", "text", many=True),
+        Column("basis", "basis", many=True),
+        Column("description", "text"),
     ),
     "experts": (
         Column("id", "id", required=True),
@@ -167,7 +171,7 @@ def format_cell(value: object) -> str:
         return "yes" if value else "no"
     if isinstance(value, list):
         return ";".join(format_cell(v) for v in value)
-    if isinstance(value, dict):  # shares: ISO3:percent
+    if isinstance(value, dict):  # shares: ISO3:percent; basis: article:kind:detail
         return ";".join(f"{k}:{format_cell(v)}" for k, v in sorted(value.items()))
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)

@@ -77,6 +77,8 @@ EXAMPLES_BY_NAME: dict[str, str] = {
     "budget_usd": "250000",
     "network": "arinsa",
     "shares": "KEN:60;UGA:40",
+    "basis": "46:keyword:mutual legal assistance;48:sector:15113",
+    "description": "Advice to the central authority on requests for mutual legal assistance",
     "regions": "dac-289",
     "sector_share": "20",
     "budget_source": "IATI budget, 3 period(s): EUR 2,400,000.00, converted at ECB rates of the value dates",
@@ -114,6 +116,8 @@ FORMATS: dict[str, str] = {
     "region": "a region id: dac-<code> (OECD DAC region, e.g. dac-298 Africa, regional) or m49-<code> "
     "(UN M49 area, e.g. m49-014 Eastern Africa); a project needs a beneficiary or a region",
     "percent": "a percentage above 0 and at most 100",
+    "basis": "what an article rests on, article:kind:detail — kind keyword (the words), sdg (the target) "
+    "or sector (the DAC code), e.g. 6:sector:15113; an article not listed is stated",
 }
 
 # The CV template speaks to the expert (or the State recommending them).

@@ -34,7 +34,7 @@ from tacmap.graph.ingest.columns import COLUMNS, NO, YES, Column, file_name, key
 from tacmap.graph.ingest.problems import BundleError, Collector, Problem, and_list, count_phrase
 from tacmap.graph.ingest.read import REPORTED, RawBundle, RawTable
 from tacmap.graph.schema import reference
-from tacmap.graph.schema.models import LANGUAGE_LEVELS, RECORD_TYPES, TABLES, Bundle, Record
+from tacmap.graph.schema.models import LANGUAGE_LEVELS, RECORD_TYPES, STATED, TABLES, Basis, Bundle, Record
 
 Progress = Callable[[int, int], None]
 Message = Callable[[], str]
@@ -185,6 +185,8 @@ def parse_item(column: Column, cell: Any, ctx: Context) -> Any:
             raise Invalid(text, f"'{text}' is not a share: write ISO3:percent, e.g. KEN:60")
         iso3 = parse_item(_ISO3, code, ctx)
         return (iso3, _percent(amount, amount))
+    if kind == "basis":
+        return _basis(text)
     if kind == "percent":
         return _percent(cell, text)
     if kind == "date":
@@ -224,6 +226,35 @@ def parse_item(column: Column, cell: Any, ctx: Context) -> Any:
     raise AssertionError(f"unknown column kind {kind!r}")
 
 
+BASIS_HINT = (
+    "write article:kind:detail, e.g. 6:sector:15113, 33:keyword:whistle-blower, 5:sdg:16.5 or 9:stated"
+)
+_BASIS_DETAIL = {
+    Basis.keyword.value: (re.compile(r"\S.*"), "the words matched"),
+    Basis.sdg.value: (re.compile(r"\d{1,2}\.[0-9a-z]{1,2}"), "an SDG target such as 16.5"),
+    Basis.sector.value: (re.compile(r"\d{5}"), "a 5-digit DAC sector code such as 15113"),
+}
+
+
+def _basis(text: str) -> tuple[int, str]:
+    """``6:sector:15113`` -> (6, ``sector:15113``): an article, then what it rests on."""
+    number, _, rest = (part.strip() for part in text.partition(":"))
+    kind, _, detail = (part.strip() for part in rest.partition(":"))
+    kind = kind.lower()
+    if not number or kind not in {b.value for b in Basis}:
+        raise Invalid(text, f"'{text}' is not an article's basis: {BASIS_HINT}")
+    try:
+        article = _article(number, number)
+    except Invalid as bad:
+        raise Invalid(text, f"{bad.message} in the basis '{text}' ({BASIS_HINT})") from None
+    if kind == STATED:
+        return (article, STATED)
+    pattern, what = _BASIS_DETAIL[kind]
+    if not pattern.fullmatch(detail.lower()):
+        raise Invalid(text, f"'{text}' does not say what the {kind} basis is: give {what} ({BASIS_HINT})")
+    return (article, f"{kind}:{detail}")
+
+
 def _percent(cell: Any, text: str) -> float:
     value = _number(cell, text)
     if not 0 < value <= 100:
@@ -261,6 +292,18 @@ def project_problems(values: dict[str, Any]) -> list[tuple[str, str, str]]:
     total = sum(p for _, p in pairs)
     if total > 100.5:
         out.append(("shares", f"{total:g}", f"the shares add up to {total:g} %, over 100"))
+    basis, articles = values.get("basis") or {}, values.get("articles") or []
+    if basis is REPORTED or articles is REPORTED:
+        return out
+    for article, _ in list(basis.items()) if isinstance(basis, dict) else list(basis):
+        if article not in articles:
+            out.append(
+                (
+                    "basis",
+                    str(article),
+                    f"a basis for article {article}, which is not among the articles: add it there or drop the basis",
+                )
+            )
     return out
 
 
@@ -633,6 +676,7 @@ _RECORD_CHECKS: dict[str, Callable[[Any, Context], bool]] = {
     "number": lambda v, ctx: math.isfinite(v) and v >= 0,
     "percent": lambda v, ctx: 0 < v <= 100,
     "share": lambda v, ctx: v[0] in reference.countries() and 0 < v[1] <= 100,
+    "basis": lambda v, ctx: v[0] in reference.articles() and _basis(f"{v[0]}:{v[1]}") == v,
     "region": lambda v, ctx: v in _region_ids(),
     "integer": lambda v, ctx: v >= 0,
     "language_level": lambda v, ctx: (
@@ -686,7 +730,7 @@ def check_records(bundle: Bundle, existing: Bundle | None = None) -> Bundle:
                         problems.add(label, None, column.name, bad.value, bad.message)
                 new: Any = sorted(set(normalised)) if column.many else (normalised[0] if normalised else None)
                 if new != value and (column.many or normalised):
-                    updates[column.name] = dict(new) if column.kind == "share" else new
+                    updates[column.name] = dict(new) if column.kind in ("share", "basis") else new
             start, end = getattr(record, "start", None), getattr(record, "end", None)
             message = order_problem(start, end)
             if message:

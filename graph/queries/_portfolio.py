@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from tacmap.graph.schema.mapping import edge_basis
 from tacmap.graph.store.base import Store
 
 CANCELLED = "cancelled"
@@ -88,6 +89,8 @@ class ProjectFacts:
     worldwide: bool = False  # reaches a Region of global scope
     sector_share: float | None = None  # % of the budget in the selected sectors (None: all)
     shares: tuple[tuple[str, float], ...] = ()  # (ISO3, % of the project) where the source states it
+    basis: dict[int, str] = field(default_factory=dict)  # article -> basis (``stated``, ``sector:15113``)
+    description: str | None = None
 
     @property
     def live(self) -> bool:
@@ -147,7 +150,7 @@ def _build(graph: Any) -> Portfolio:
         pid = node[1]
         funders = sorted(src[1] for src, kinds in pred[node].items() if "FUNDS" in kinds)
         states, forms_by_article = [], {}
-        implementer, network, scopes, shares = None, False, set(), []
+        implementer, network, scopes, shares, basis = None, False, set(), [], {}
         for dst, kinds in succ[node].items():
             if "REACHES" in kinds:
                 scopes.add(graph.nodes[dst].get("scope"))
@@ -157,6 +160,7 @@ def _build(graph: Any) -> Portfolio:
                     shares.append((dst[1], kinds["BENEFITS"]["share"]))
             if "ADDRESSES" in kinds:
                 forms_by_article[dst[1]] = tuple(sorted(kinds["ADDRESSES"].get("forms") or ()))
+                basis[dst[1]] = edge_basis(kinds["ADDRESSES"])
             if "IMPLEMENTED_BY" in kinds:
                 implementer = dst[1]
             if "THROUGH" in kinds:
@@ -186,6 +190,8 @@ def _build(graph: Any) -> Portfolio:
             worldwide="global" in scopes,
             sector_share=props.get("sector_share"),
             shares=tuple(sorted(shares)),
+            basis=basis,
+            description=props.get("description"),
         )
     for node, props in need_nodes:
         state = next((src[1] for src, kinds in pred[node].items() if "HAS_NEED" in kinds), None)

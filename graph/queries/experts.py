@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
+from tacmap.graph.queries._notes import facts, plural
 from tacmap.graph.queries._results import Result
 from tacmap.graph.schema.reference import UN_GROUPS
 from tacmap.graph.store.base import Store
@@ -241,6 +242,38 @@ def shortlist(store: Store, need: str, k: int = 5) -> list[ShortlistEntry]:
     cap (because not enough experts of other groups qualify) have ``over_cap = True``.
     """
     return _shortlist(_rows(store, need=need, state=None, article=None, form=None), k)
+
+
+def notes(store: Store, rows: list[ShortlistEntry], *, need: str, k: int = 5) -> list[str]:
+    """Why experts on the need's article are not in the shortlist, with counts (each expert
+    counted once, at the first rule that leaves them out: nationality, form, consent)."""
+    f = facts(store)
+    if need not in f.needs:
+        return []
+    state, article, form = f.needs[need]
+    experts = f.experts_on.get(article, [])
+    if not experts:
+        return [f"no expert on the roster has expertise on article {article}"]
+    national = [e for e in experts if e.nationality == state]
+    rest = [e for e in experts if e.nationality != state]
+    other_form = [e for e in rest if e.forms and form not in e.forms]
+    rest = [e for e in rest if not e.forms or form in e.forms]
+    no_consent = [e for e in rest if not e.consent]
+    reasons = [
+        f"{len(national)} {'is a national' if len(national) == 1 else 'are nationals'} of {state}"
+        if national
+        else "",
+        f"{len(other_form)} {'does' if len(other_form) == 1 else 'do'} not offer the form {form}"
+        if other_form
+        else "",
+        f"{len(no_consent)} {'lacks' if len(no_consent) == 1 else 'lack'} consent to be listed"
+        if no_consent
+        else "",
+    ]
+    reasons = [r for r in reasons if r]
+    if not reasons:
+        return []
+    return [f"{plural(len(experts), 'expert')} on article {article}; " + ", ".join(reasons)]
 
 
 def shortlist_for(store: Store, state: str, article: int, form: str, k: int = 5) -> list[ShortlistEntry]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from tacmap.graph.queries._notes import facts, needs_matching
 from tacmap.graph.queries._portfolio import PRIORITY_ORDER, as_of_iso, portfolio
 from tacmap.graph.queries._results import Result, bulk
 from tacmap.graph.store.base import Store
@@ -247,6 +248,32 @@ class _Cell:
 
     def covers(self, form: str, as_of: str) -> bool:
         return self.last_any >= as_of or self.last_by_form.get(form, "") >= as_of
+
+
+def notes(
+    store: Store,
+    rows: list[Gap],
+    *,
+    as_of: date | str | None = None,
+    state: str | None = None,
+    article: int | None = None,
+    group: str | None = None,
+    form: str | None = None,
+    need: str | None = None,
+) -> list[str]:
+    """When no need is a gap, how many needs the filters select and that all are covered."""
+    if rows:
+        return []
+    day = as_of_iso(as_of)
+    n = len(needs_matching(facts(store), need=need, state=state, article=article, group=group, form=form))
+    filtered = any(v is not None for v in (article, group, form, need))
+    whose = f" of {state}" if state else ""
+    if n == 0:
+        return [f"no need{whose} is recorded" + (" that matches the filters" if filtered else "")]
+    which = " matching the filters" if filtered else ""
+    if n == 1:
+        return [f"the one need{whose}{which} is covered as of {day}"]
+    return [f"all {n} needs{whose}{which} are covered as of {day}"]
 
 
 def _cells(store: Store) -> dict[tuple[str, int], _Cell]:

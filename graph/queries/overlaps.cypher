@@ -20,6 +20,8 @@
 //   budget_a, budget_b          budgets in USD (null when unknown)
 //   states                      ISO3 codes of the beneficiary States both projects share
 //   articles                    article numbers both projects address
+//   bases                       per shared article [number, basis in a, basis in b]; a basis is
+//                               'stated' or kind:evidence ('sector:15113', 'keyword:whistle-blow*')
 //   forms_a, forms_b            forms of assistance each project lists ([] = any form)
 //   funders_a, funders_b        provider ids funding each project (disjoint by definition)
 //   implementer_a, implementer_b  implementing provider id (or null)
@@ -37,10 +39,13 @@ WHERE ($state IS NULL OR any(x IN shared WHERE x.iso3 = $state))
 MATCH (a)-[ra:ADDRESSES]->(art:Article)<-[rb:ADDRESSES]-(b)
 WITH a, b, shared,
      collect(art.number) AS articles,
+     collect([art.number,
+              coalesce(ra.basis, 'stated') + CASE WHEN ra.evidence IS NULL THEN '' ELSE ':' + ra.evidence END,
+              coalesce(rb.basis, 'stated') + CASE WHEN rb.evidence IS NULL THEN '' ELSE ':' + rb.evidence END]) AS bases,
      head(collect(coalesce(ra.forms, []))) AS forms_a,
      head(collect(coalesce(rb.forms, []))) AS forms_b
 WHERE $article IS NULL OR $article IN articles
-WITH a, b, shared, articles, forms_a, forms_b,
+WITH a, b, shared, articles, bases, forms_a, forms_b,
      [(a)<-[:FUNDS]-(f:Provider) | f.id] AS funders_a,
      [(b)<-[:FUNDS]-(f:Provider) | f.id] AS funders_b,
      head([(a)-[:IMPLEMENTED_BY]->(i:Provider) | i.id]) AS implementer_a,
@@ -53,7 +58,7 @@ RETURN a.id AS project_a, b.id AS project_b,
        a.title AS title_a, b.title AS title_b,
        a.start AS start_a, a.end AS end_a, b.start AS start_b, b.end AS end_b,
        a.budget_usd AS budget_a, b.budget_usd AS budget_b,
-       [x IN shared | x.iso3] AS states, articles,
+       [x IN shared | x.iso3] AS states, articles, bases,
        forms_a, forms_b, funders_a, funders_b, implementer_a, implementer_b,
        COUNT { (a)-[:BENEFITS]->(:State) } AS n_states_a,
        COUNT { (b)-[:BENEFITS]->(:State) } AS n_states_b,

@@ -19,15 +19,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from tacmap.graph.queries._notes import facts
 from tacmap.graph.queries._portfolio import ProjectFacts, iso, portfolio
 from tacmap.graph.queries._results import Result, bulk
+from tacmap.graph.queries._text import Vector, similarity, vectors
+from tacmap.graph.schema.models import basis_kind
 from tacmap.graph.store.base import Store
 from tacmap.graph.store.cypher import RawQuery
 
 # Weights of the score parts (they sum to 1); see README section 1.
-WEIGHTS: dict[str, float] = {"articles": 0.35, "states": 0.25, "period": 0.25, "forms": 0.15}
+WEIGHTS: dict[str, float] = {"articles": 0.30, "text": 0.20, "states": 0.20, "period": 0.20, "forms": 0.10}
 UNKNOWN_FORMS = 0.5  # forms part when a project lists no forms (it may do any form)
-_W_ARTICLES, _W_STATES, _W_PERIOD, _W_FORMS = (WEIGHTS[k] for k in ("articles", "states", "period", "forms"))
+# How much one side's article counts by what it rests on; a shared article counts the product of
+# its two sides (stated by both 1, stated and keyword 0.6, ... both guessed from a sector 0.09).
+BASIS_WEIGHTS: dict[str, float] = {"stated": 1.0, "keyword": 0.6, "sdg": 0.3, "sector": 0.3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +55,8 @@ class Overlap(Result):
     implementer_b: str | None
     score: float
     score_parts: dict[str, float]
+    basis_a: list[str]  # what each shared article rests on in project_a (``stated``, ``sector:15113``)
+    basis_b: list[str]  # the same in project_b, in the order of ``articles``
 
     @property
     def explanation(self) -> str:
@@ -65,12 +72,18 @@ def _day(value: str) -> int:
     return date.fromisoformat(value).toordinal()
 
 
-def score_parts(row: dict[str, Any], overlap_days: int) -> dict[str, float]:
-    """The four parts of the score of one raw pair row, each in [0, 1] (4 decimals).
+def article_weight(basis_a: str, basis_b: str) -> float:
+    """How much one shared article counts: the product of its two sides' basis weights."""
+    return BASIS_WEIGHTS[basis_kind(basis_a)] * BASIS_WEIGHTS[basis_kind(basis_b)]
 
-    articles: shared / union of the two projects' articles; states: shared / union of their
-    beneficiary States; period: days in common / days of the shorter project; forms: shared / union
-    of the forms both list, or 0.5 when either lists none (any form: agreement unknown).
+
+def score_parts(row: dict[str, Any], overlap_days: int, text: float) -> dict[str, float]:
+    """The five parts of the score of one raw pair row, each in [0, 1] (4 decimals).
+
+    articles: the shared articles, each weighed by its evidence (:func:`article_weight`), over the
+    union of the two projects' articles; text: how alike their titles and descriptions are;
+    states: shared / union of their beneficiary States; period: days in common / days of the
+    shorter project; forms: shared / union of the forms both list, or 0.5 when either lists none.
     """
     shorter = min(_day(row["end_a"]) - _day(row["start_a"]), _day(row["end_b"]) - _day(row["start_b"])) + 1
     forms_a, forms_b = row["forms_a"], row["forms_b"]
@@ -80,8 +93,10 @@ def score_parts(row: dict[str, Any], overlap_days: int) -> dict[str, float]:
     else:
         forms = UNKNOWN_FORMS
     shared_states, shared_articles = len(row["states"]), len(row["articles"])
+    weighed = sum(article_weight(a, b) for _, a, b in row["bases"])
     return {
-        "articles": round(shared_articles / (row["n_articles_a"] + row["n_articles_b"] - shared_articles), 4),
+        "articles": round(weighed / (row["n_articles_a"] + row["n_articles_b"] - shared_articles), 4),
+        "text": round(text, 4),
         "states": round(shared_states / (row["n_states_a"] + row["n_states_b"] - shared_states), 4),
         "period": round(overlap_days / shorter, 4),
         "forms": round(forms, 4),
@@ -92,14 +107,37 @@ def _names(ids: list[str]) -> str:
     return ", ".join(ids) if ids else "no recorded funder"
 
 
+def _evidence(basis: str) -> str:
+    kind, _, detail = basis.partition(":")
+    return {
+        "keyword": f"from the words '{detail}'",
+        "sdg": f"guessed from SDG target {detail}",
+        "sector": f"guessed from DAC {detail}",
+    }.get(kind, "stated")
+
+
+def _article_evidence(o: Overlap) -> str:
+    """ "article 6 guessed from DAC 15113 for both, article 9 stated by both", each side told
+    apart when they differ."""
+    parts = []
+    for article, a, b in zip(o.articles, o.basis_a, o.basis_b, strict=True):
+        if a == b:
+            parts.append(f"article {article} {_evidence(a)} {'by' if a == 'stated' else 'for'} both")
+        else:
+            parts.append(
+                f"article {article} {_evidence(a)} for {o.project_a}, {_evidence(b)} for {o.project_b}"
+            )
+    return "; ".join(parts)
+
+
 def explain(o: Overlap) -> str:
-    """One sentence an officer can read: who, where, on what, how long, which forms."""
-    articles = ", ".join(map(str, o.articles))
+    """One sentence an officer can read: who, where, on what and on which evidence, how alike the
+    descriptions are, how long, which forms."""
     return (
         f"{o.project_a} (funded by {_names(o.funders_a)}) and {o.project_b} "
-        f"(funded by {_names(o.funders_b)}) both benefit {', '.join(o.states)} on article"
-        f"{'s' if len(o.articles) > 1 else ''} {articles} for {o.overlap_days} "
-        f"day{'s' if o.overlap_days > 1 else ''} ({o.start.isoformat()} to {o.end.isoformat()}); "
+        f"(funded by {_names(o.funders_b)}) both benefit {', '.join(o.states)}: {_article_evidence(o)}; "
+        f"descriptions {o.score_parts['text']:.2f} alike; {o.overlap_days} "
+        f"day{'s' if o.overlap_days > 1 else ''} in common ({o.start.isoformat()} to {o.end.isoformat()}); "
         f"forms named by both: {', '.join(o.forms) if o.forms else 'none'}; no common funder; "
         f"score {o.score:.2f}"
     )
@@ -109,27 +147,23 @@ def _ordered(values: list[Any]) -> list[Any]:
     return values if len(values) < 2 else sorted(values)
 
 
-def finish(row: dict[str, Any]) -> Overlap:
-    """Score one raw row (the same for both stores)."""
+def finish(row: dict[str, Any], texts: dict[str, Vector]) -> Overlap:
+    """Score one raw row (the same for both stores); ``texts`` are the projects' text vectors."""
     first = max(_day(row["start_a"]), _day(row["start_b"]))
     last = min(_day(row["end_a"]), _day(row["end_b"]))
     days = last - first + 1
-    parts = score_parts(row, days)
-    score = round(
-        _W_ARTICLES * parts["articles"]
-        + _W_STATES * parts["states"]
-        + _W_PERIOD * parts["period"]
-        + _W_FORMS * parts["forms"],
-        4,
-    )
+    text = similarity(texts.get(row["project_a"]), texts.get(row["project_b"]))
+    parts = score_parts(row, days, text)
+    score = round(sum(WEIGHTS[k] * v for k, v in parts.items()), 4)
     forms_a, forms_b = row["forms_a"], row["forms_b"]
+    bases = sorted(row["bases"])
     return Overlap(
         row["project_a"],
         row["project_b"],
         row["title_a"],
         row["title_b"],
         _ordered(row["states"]),
-        _ordered(row["articles"]),
+        [a for a, _, _ in bases],
         sorted(set(forms_a).intersection(forms_b)) if forms_a and forms_b else [],
         date.fromordinal(first),
         date.fromordinal(last),
@@ -140,6 +174,16 @@ def finish(row: dict[str, Any]) -> Overlap:
         row["implementer_b"],
         score,
         parts,
+        [b for _, b, _ in bases],
+        [b for _, _, b in bases],
+    )
+
+
+def text_vectors(store: Store) -> dict[str, Vector]:
+    """Every live project's title and description as a TF-IDF vector (``_text``)."""
+    rows = store.answer(TEXTS)
+    return vectors(
+        tuple(sorted((r["project"], f"{r['title'] or ''} {r['description'] or ''}") for r in rows))
     )
 
 
@@ -192,9 +236,48 @@ def overlaps(
         RAW,
         **params(state=state, article=article, provider=provider, group=group, start=start, end=end),
     )
-    found = [finish(row) for row in rows]
+    texts = text_vectors(store) if rows else {}
+    found = [finish(row, texts) for row in rows]
     found.sort(key=lambda o: (-o.score, -o.overlap_days, o.project_a, o.project_b))
     return found
+
+
+def notes(
+    store: Store,
+    rows: list[Overlap],
+    *,
+    state: str | None = None,
+    article: int | None = None,
+    provider: str | None = None,
+    group: str | None = None,
+    start: date | str | None = None,
+    end: date | str | None = None,
+) -> list[str]:
+    """When no pair overlaps, how many live projects the State and article filters leave."""
+    if rows:
+        return []
+    live = facts(store).live
+    found = {p for (s, a), ps in live.items() if state in (None, s) and article in (None, a) for p in ps}
+    where = (f" benefits {state}" if state else "") + (
+        f" on article {article}" if article is not None else ""
+    )
+    others = any(v is not None for v in (provider, group, start, end))
+    if not where:
+        return [
+            "no pair matches the filters"
+            if others
+            else "no two live projects share a State, an article and a period without a common funder"
+        ]
+    if not found:
+        return [f"no live project{where}"]
+    if len(found) == 1:
+        return [f"only 1 live project{where} ({min(found)}): there is nothing to compare it with"]
+    then = (
+        "no pair of them matches the other filters"
+        if others
+        else ("no two of them share a period without a common funder")
+    )
+    return [f"{len(found)} live projects{where.replace(' benefits', ' benefit')}, but {then}"]
 
 
 # -- the embedded twin ---------------------------------------------------------------------------
@@ -214,6 +297,7 @@ def _row(a: ProjectFacts, b: ProjectFacts) -> dict[str, Any]:
         "budget_b": b.budget,
         "states": [s for s in a.states if s in b.states],
         "articles": [x for x in a.articles if x in b.articles],
+        "bases": [[x, a.basis[x], b.basis[x]] for x in a.articles if x in b.articles],
         "forms_a": list(a.forms),
         "forms_b": list(b.forms),
         "funders_a": list(a.funders),
@@ -281,4 +365,14 @@ def embedded(
     return rows
 
 
+def embedded_texts(store: Store) -> list[dict[str, Any]]:
+    """The rows of ``overlaps_texts.cypher``: every live project's title and description."""
+    return [
+        {"project": p.id, "title": p.title, "description": p.description}
+        for p in portfolio(store).projects.values()
+        if p.live
+    ]
+
+
 RAW = RawQuery("overlaps", embedded)
+TEXTS = RawQuery("overlaps_texts", embedded_texts)

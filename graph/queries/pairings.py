@@ -28,6 +28,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from tacmap.graph.queries._notes import facts, needs_matching, plural
 from tacmap.graph.queries._results import Result
 from tacmap.graph.schema.reference import UN_GROUPS
 from tacmap.graph.store.base import Store
@@ -191,6 +192,58 @@ def pairings(
     # hidden=None: every need; a view of the store for one audience fills in what it hides
     rows = store.answer(RAW, need=need, state=state, group=group, article=article, needs=needs, hidden=None)
     return finish(rows, limit_per_need)
+
+
+NOTES_LISTED = 5  # needs without a peer named one by one; the others are counted
+
+
+def notes(
+    store: Store,
+    rows: list[Pairing],
+    *,
+    need: str | None = None,
+    state: str | None = None,
+    group: str | None = None,
+    article: int | None = None,
+    limit_per_need: int | None = None,
+    gaps_only: bool = False,
+    as_of: date | None = None,
+) -> list[str]:
+    """For each selected need that got no peer, why the States that reported compliance on its
+    article were left out: OECD-DAC donors, or the same need of their own."""
+    f = facts(store)
+    selected = needs_matching(f, need=need, state=state, article=article, group=group)
+    if gaps_only:
+        selected = [
+            n
+            for n in selected
+            if n in _gap_need_ids(store, as_of, need=need, state=state, group=group, article=article)
+        ]
+    paired = {p.need for p in rows}
+    out = []
+    for n in (n for n in selected if n not in paired):
+        s, a, _ = f.needs[n]
+        if s in f.dac:
+            out.append(f"{n}: {s} is an OECD-DAC member, which gets no South–South pairing")
+            continue
+        reported = sorted(f.compliant_on.get(a, set()) - {s})
+        if not reported:
+            out.append(f"{n}: no other State reported compliance on article {a}")
+            continue
+        dac = [p for p in reported if p in f.dac]
+        same = [p for p in reported if p not in f.dac and p in f.needs_on.get(a, set())]
+        reasons = [
+            f"{len(dac)} {'is an OECD-DAC donor' if len(dac) == 1 else 'are OECD-DAC donors'}" if dac else "",
+            f"{len(same)} {'has' if len(same) == 1 else 'have'} the same need" if same else "",
+        ]
+        if any(reasons):
+            out.append(
+                f"{n}: {plural(len(reported), 'State')} reported compliance on article {a}: "
+                + ", ".join(r for r in reasons if r)
+            )
+    if len(out) > NOTES_LISTED:
+        out = out[:NOTES_LISTED] + [f"and {len(out) - NOTES_LISTED} more needs without a peer"]
+    return out
 
 
 # -- the embedded twin of pairings.cypher ------------------------------------------------------------

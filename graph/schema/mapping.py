@@ -110,6 +110,8 @@ def _iso(value: date | None) -> str | None:
 
 def to_changes(bundle: Bundle, stamp: dict[str, Any] | None = None) -> Changes:
     """The graph writes that store ``bundle``; ``stamp`` props (provenance) go on every node."""
+    from tacmap.graph.schema.models import STATED
+
     stamp = stamp or {}
     out = Changes()
 
@@ -148,6 +150,7 @@ def to_changes(bundle: Bundle, stamp: dict[str, Any] | None = None) -> Changes:
             "Project",
             p.id,
             title=p.title,
+            description=p.description,
             start=p.start.isoformat(),
             end=p.end.isoformat(),
             budget_usd=p.budget_usd,
@@ -169,7 +172,15 @@ def to_changes(bundle: Bundle, stamp: dict[str, Any] | None = None) -> Changes:
         for region in p.regions:
             edge("REACHES", ("Project", p.id), ("Region", region))
         for article in p.articles:
-            edge("ADDRESSES", ("Project", p.id), ("Article", article), forms=list(p.forms))
+            kind, _, evidence = p.basis.get(article, STATED).partition(":")
+            edge(
+                "ADDRESSES",
+                ("Project", p.id),
+                ("Article", article),
+                forms=list(p.forms),
+                basis=kind,
+                evidence=evidence or None,
+            )
         if p.network:
             edge("THROUGH", ("Project", p.id), ("Network", p.network))
     for e in bundle.experts:
@@ -196,6 +207,14 @@ def to_changes(bundle: Bundle, stamp: dict[str, Any] | None = None) -> Changes:
     return out
 
 
+def edge_basis(props: dict[str, Any]) -> str:
+    """An ADDRESSES edge's basis as a record holds it: ``stated``, or ``kind:evidence``."""
+    from tacmap.graph.schema.models import STATED
+
+    kind = props.get("basis") or STATED
+    return f"{kind}:{props['evidence']}" if props.get("evidence") else kind
+
+
 def to_bundle(nodes: dict[NodeRef, dict[str, Any]], edges: list[Edge]) -> Bundle:
     """Rebuild records from every node and edge of a store (the inverse of :func:`to_changes`)."""
     from tacmap.graph.schema.models import (
@@ -207,6 +226,7 @@ def to_bundle(nodes: dict[NodeRef, dict[str, Any]], edges: list[Edge]) -> Bundle
         Project,
         Provider,
         StateInfo,
+        Visibility,
     )
 
     out_edges: dict[tuple[NodeRef, str], list[Edge]] = defaultdict(list)
@@ -266,6 +286,7 @@ def to_bundle(nodes: dict[NodeRef, dict[str, Any]], edges: list[Edge]) -> Bundle
                 Project(
                     id=key,
                     title=props["title"],
+                    description=props.get("description"),
                     funders=sources(ref, "FUNDS"),
                     implementer=first(targets(ref, "IMPLEMENTED_BY")),
                     beneficiaries=targets(ref, "BENEFITS"),
@@ -276,6 +297,7 @@ def to_bundle(nodes: dict[NodeRef, dict[str, Any]], edges: list[Edge]) -> Bundle
                     },
                     regions=targets(ref, "REACHES"),
                     articles=targets(ref, "ADDRESSES"),
+                    basis={e.dst[1]: edge_basis(e.props) for e in addresses},
                     forms=sorted(addresses[0].props.get("forms") or []) if addresses else [],
                     start=props["start"],
                     end=props["end"],

@@ -39,6 +39,23 @@ class ProjectStatus(StrEnum):
     cancelled = "cancelled"
 
 
+class Basis(StrEnum):
+    """What a project's article rests on: named by the source, or inferred (and from what)."""
+
+    stated = "stated"
+    keyword = "keyword"  # words in the title or description (the words are kept)
+    sdg = "sdg"  # an SDG target's default articles (the target is kept)
+    sector = "sector"  # a DAC sector code's default articles (the code is kept)
+
+
+STATED = Basis.stated.value
+
+
+def basis_kind(basis: str | None) -> str:
+    """``sector:15113`` -> ``sector``; None (no basis recorded) -> ``stated``."""
+    return (basis or STATED).partition(":")[0]
+
+
 class Visibility(StrEnum):
     """Who may see a need's own record: everyone, or only editors, admins and the State's viewers."""
 
@@ -113,16 +130,24 @@ class Project(Record):
     the selected sectors (None: all of it); ``budget_source`` says where ``budget_usd`` came from;
     ``sources`` are the other published activities merged into this one; ``selected_by`` says
     why an import selected it.
+
+    ``basis`` says what each article rests on, so an answer can weigh a guess below a fact:
+    article -> ``keyword:<words>``, ``sdg:<target>`` or ``sector:<DAC code>`` for an inferred
+    article; an article not listed is ``stated`` (a bundle without the column keeps its meaning).
+    ``description`` is the project's own words (an IATI description), read by the overlaps' text
+    similarity.
     """
 
     id: str
     title: str
+    description: str | None = None
     funders: list[str]
     implementer: str | None = None
     beneficiaries: list[str] = Field(default_factory=list)
     shares: dict[str, float] = Field(default_factory=dict)
     regions: list[str] = Field(default_factory=list)
     articles: list[int]
+    basis: dict[int, str] = Field(default_factory=dict)
     forms: list[str] = Field(default_factory=list)
     start: date
     end: date
@@ -139,6 +164,16 @@ class Project(Record):
     def _pairs(cls, value: object) -> object:
         """A ``shares`` cell reads as (ISO3, percent) pairs."""
         return dict(value) if isinstance(value, list) else value
+
+    @field_validator("basis", mode="before")
+    @classmethod
+    def _inferred_only(cls, value: object) -> object:
+        """A ``basis`` cell reads as (article, basis) pairs; ``stated`` is the default, not kept."""
+        if isinstance(value, dict):
+            value = list(value.items())
+        if not isinstance(value, list):
+            return value
+        return {int(a): b for a, b in value if b != STATED}
 
 
 class Expert(Record):

@@ -22,15 +22,12 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from tacmap.graph.private import private_file, private_folder
 from tacmap.graph.schema.mapping import OWNED, Changes, Edge, NodeRef
 from tacmap.graph.store.base import Projection, Store, StoreBusy, StoreError, StoreUnavailable
 from tacmap.graph.store.cypher import RawQuery
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (

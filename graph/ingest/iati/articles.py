@@ -78,10 +78,14 @@ def _keyword_regex() -> re.Pattern[str]:
     return terms_regex([kw.keyword for kw in keywords()])
 
 
-def activity_articles(act: Activity, selection: Selection) -> tuple[dict[int, str], list[str]]:
-    """Article -> basis (one of :data:`BASES`) and what matched, for one activity."""
+def activity_articles(
+    act: Activity, selection: Selection
+) -> tuple[dict[int, str], list[str], dict[int, str]]:
+    """Article -> basis (one of :data:`BASES`), what matched, and article -> its evidence (the
+    keyword, the SDG target or the DAC code of an inferred article), for one activity."""
     valid = uncac_articles()
     found: dict[int, str] = {}
+    evidence: dict[int, str] = {}
     hits: list[str] = []
     texts = [t for _, t in act.titles] + [t for _, t in act.descriptions]
     texts += [f"{code} {text}" for _, code, text in act.tags]
@@ -101,26 +105,39 @@ def activity_articles(act: Activity, selection: Selection) -> tuple[dict[int, st
             new = [a for a in kw.articles if a not in found]
             for a in new:
                 found[a] = "keywords"
+                evidence[a] = kw.keyword
             if new:
                 hits.append(f"'{kw.keyword}'")
     if found:
-        return found, hits
+        return found, hits, evidence
     targets = {c.lower() for v, c, _ in act.all_sectors() if v == SDG_TARGET}
     targets |= {c.lower() for v, c, _ in act.tags if v == TAG_SDG_TARGET}
     for target in sorted(targets & selection.sdg):
         for a in SDG_ARTICLES.get(target, ()):
-            found.setdefault(a, "sdg")
+            if a not in found:
+                found[a], evidence[a] = "sdg", target
         if target in SDG_ARTICLES:
             hits.append(f"SDG target {target}")
     if found:
-        return found, hits
+        return found, hits, evidence
     names = codelist("Sector")
     for vocab, code, _ in act.all_sectors():
         if vocab != DAC_5_DIGIT or not (code in selection.dac5 or code[:3] in selection.dac3):
             continue
         defaults = [a for a in SECTOR_ARTICLES.get(code, ()) if a not in found]
         for a in defaults:
-            found[a] = "sector"
+            found[a], evidence[a] = "sector", code
         if defaults:
             hits.append(f"DAC {code} {names[code].name if code in names else ''}".strip())
-    return found, hits
+    return found, hits, evidence
+
+
+# The import's bases (:data:`BASES` and the merge's ``store``/``given``) -> a record's basis kind.
+RECORD_BASIS: dict[str, str] = {"keywords": "keyword", "sdg": "sdg", "sector": "sector"}
+
+
+def record_basis(basis: str, evidence: str | None) -> str:
+    """What a project record keeps of an import basis: ``stated`` (a tag or text naming the article,
+    or the officer's ``--articles``), else ``keyword:<words>``, ``sdg:<target>``, ``sector:<code>``."""
+    kind = RECORD_BASIS.get(basis)
+    return f"{kind}:{evidence}" if kind and evidence else "stated"

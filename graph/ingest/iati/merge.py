@@ -16,7 +16,7 @@ from datetime import date
 from networkx.utils import UnionFind
 from tacmap.graph.ingest.iati import money
 from tacmap.graph.ingest.iati.activity import OECD_DAC_REGIONS, UN_M49_REGIONS, Activity, Org, preferred
-from tacmap.graph.ingest.iati.articles import activity_articles
+from tacmap.graph.ingest.iati.articles import activity_articles, record_basis
 from tacmap.graph.ingest.iati.codelists import codelist
 from tacmap.graph.ingest.iati.orgs import ACCOUNTABLE, EXTENDING, IMPLEMENTING, Providers
 from tacmap.graph.ingest.iati.report import IatiReport, Note, ProjectEntry
@@ -174,6 +174,7 @@ class _Group:
         self.funders: list[str] = []
         self.implementer: str | None = None
         self.articles: dict[int, str] = {}
+        self.evidence: dict[int, str] = {}  # article -> the record's basis (``sector:15113``)
         self.hits: list[str] = []
         self.budget = money.Budgeted(None, "", [], [])
 
@@ -197,12 +198,14 @@ class _Group:
         return Project(
             id=self.rep_id,
             title=title,
+            description=(preferred(rep.descriptions) if rep else None) or (old.description if old else None),
             funders=sorted(self.funders),
             implementer=self.implementer,
             beneficiaries=sorted(self.recipients),
             regions=sorted(self.regions),
             shares=dict(sorted(self.shares.items())),
             articles=sorted(self.articles),
+            basis=self.basis(),
             forms=list(old.forms) if old else [],
             start=self.start,
             end=self.end,
@@ -381,10 +384,12 @@ class _Group:
         """Articles and their basis; articles in the store are never replaced by inferred ones."""
         found: dict[int, str] = {}
         for act in self.acts:
-            arts, hits = activity_articles(act, self.options.selection)
+            arts, hits, evidence = activity_articles(act, self.options.selection)
             self.hits += [h for h in hits if h not in self.hits]
             for a, basis in arts.items():
-                found.setdefault(a, basis)
+                if a not in found:
+                    found[a] = basis
+                    self.evidence[a] = record_basis(basis, evidence.get(a))
         specific = {a: b for a, b in found.items() if b in ("stated", "keywords")}
         if specific:
             found = specific
@@ -408,6 +413,15 @@ class _Group:
                 f"articles {', '.join(map(str, sorted(found)))} inferred from {'; '.join(self.hits)} only: confirm or correct them"
             )
         return True
+
+    def basis(self) -> dict[int, str]:
+        """Each article's basis on the record; an article kept from the store keeps the store's."""
+        old = self.old.basis if self.old else {}
+        out = {
+            a: old.get(a, "stated") if b == "store" else self.evidence.get(a, "stated")
+            for a, b in self.articles.items()
+        }
+        return {a: b for a, b in sorted(out.items()) if b != "stated"}
 
     def how_much(self) -> bool:
         """The budget of the tops of the funding chain only: money passed down is not added."""
