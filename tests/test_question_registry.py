@@ -170,7 +170,7 @@ def test_same_result_fields(name: str, api: Api, data_dir: Path) -> None:
     body = api.get(q.path, params={**values, "limit": 5}).json()
     result = cli(data_dir, q.name, *cli_args(values), "--format", "json")
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     assert rows, f"{q.name} answers nothing on the seed with {values}"
     if q.shape == "metrics":
         over_http = body[q.params.model_fields["table"].default.value]
@@ -195,5 +195,36 @@ def test_need_questions_hide_restricted_needs_from_viewers(name: str, api: Api, 
     assert for_viewer.status_code == 404 or for_viewer.json()["total"] == 0
     everything = cli(data_dir, q.name, *cli_args(values), "--format", "json")
     public = cli(data_dir, q.name, *cli_args(values), "--format", "json", "--audience", "public")
-    assert everything.exit_code == 0 and hidden in everything.output
-    assert public.exit_code != 0 or json.loads(public.output) == []
+    assert everything.exit_code == 0 and hidden in everything.stdout
+    assert public.exit_code != 0 or json.loads(public.stdout) == []
+
+
+# Answers that leave candidates out, and the words that say why (graph/queries/<module>.notes).
+EMPTY = [
+    ("overlaps", {"state": "KEN", "article": 46}, "no live project benefits KEN on article 46"),
+    (
+        "gaps",
+        {"state": "IDN", "article": 9, "as_of": AS_OF},
+        "all 2 needs of IDN matching the filters are covered as of 2009-09-01",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "values", "words"), EMPTY)
+def test_notes_say_why_on_both_front_ends(
+    name: str, values: dict[str, Any], words: str | None, api: Api, data_dir: Path
+) -> None:
+    q = next(q for q in QUESTIONS if q.name == name)
+    body = api.get(q.path, params=values).json()
+    result = CliRunner().invoke(
+        cli_app, ["--data-dir", str(data_dir), "query", name, *cli_args(values)], terminal_width=200
+    )
+    assert result.exit_code == 0, result.output
+    said = [line.removeprefix("note: ") for line in result.output.splitlines() if line.startswith("note: ")]
+    assert body["notes"] and said == body["notes"]
+    if words:
+        assert words in body["notes"]
+
+
+def test_every_question_with_notes_is_exercised() -> None:
+    assert {q.name for q in QUESTIONS if q.why} - {n for n, *_ in EMPTY} <= {"pairings", "experts"}

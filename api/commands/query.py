@@ -19,7 +19,7 @@ from typing import Annotated, Any, get_args
 import annotated_types
 import typer
 from rich.table import Table
-from tacmap.api.cli import AudienceOption, LangOption, app, out, state
+from tacmap.api.cli import AudienceOption, LangOption, app, err, out, state
 from tacmap.graph.errors import TacmapError
 from tacmap.graph.queries.spec import QUESTIONS, BadParams, Params, Question
 
@@ -121,9 +121,11 @@ def run(ctx: typer.Context, q: Question, values: dict[str, Any], shown: dict[str
     if seen is not EVERYONE and q.names_needs:  # aggregates count every need
         store = NeedView(store, seen)
     try:
-        rows = rows_of(q, params, q.ask(store, params))
+        answer = q.ask(store, params)
+        notes = q.notes(store, params, answer)
     except (LookupError, ValueError) as exc:
         raise TacmapError(str(exc).strip("'\"")) from None
+    rows = rows_of(q, params, answer)
     rows = list(localized(rows, q.state_fields, shown["lang"]))
     columns, flat = table(rows)
     fmt, output = shown["format"], shown["output"]
@@ -134,7 +136,11 @@ def run(ctx: typer.Context, q: Question, values: dict[str, Any], shown: dict[str
         return
     if fmt is Format.table and output is None:
         _print_table(columns, flat)
+        for note in notes:  # a line under the table
+            out.print(f"note: {note}", highlight=False, markup=False)
         return
+    for note in notes:  # on stderr, so that JSON and CSV stay clean for a program
+        err.print(f"note: {note}", highlight=False, markup=False)
     if fmt is Format.csv:
         text = csv_bytes(columns, flat, shown["raw"]).decode("utf-8-sig")
     else:

@@ -82,6 +82,11 @@ class Paged(BaseModel, Generic[T]):
     limit: int = Field(examples=[50])
     offset: int = Field(examples=[0])
     items: list[T]
+    notes: list[str] = Field(
+        default_factory=list,
+        description="Why candidates were left out or the answer is empty, with counts.",
+        examples=[["12 experts on article 9; 12 lack consent to be listed"]],
+    )
 
 
 def example_of(model: Any) -> dict[str, Any]:

@@ -52,13 +52,14 @@ class MatrixPage(BaseModel):
     items: list[dict[str, Any]]
 
 
-def answer(services: Any, q: Question, params: Params, who: Any, lang: str) -> Any:
+def answer(services: Any, q: Question, params: Params, who: Any, lang: str) -> tuple[Any, list[str]]:
     """The answer, cached per version of the data, audience and parameters; the questions'
     LookupError (no such need) is 404 and ValueError (unusable parameter) is 400.
 
     A question whose rows name needs is computed on the store as the caller may see it (restricted
     needs left out); aggregates count restricted needs for everyone. Rows with State names in
-    another language are cached too, so a page in French costs what a page in English does."""
+    another language are cached too, so a page in French costs what a page in English does.
+    Returns the rows and the notes that say why candidates were left out."""
     cache = services.cache
     reader, audience = cache.view(who.audience) if q.names_needs else (cache.reader, "everything")
     key = (q.name, audience, *sorted(params.model_dump(mode="json").items()))
@@ -68,12 +69,13 @@ def answer(services: Any, q: Question, params: Params, who: Any, lang: str) -> A
         raise NotFound(str(exc).strip("'\"")) from None
     except ValueError as exc:
         raise TacmapError(str(exc)) from None
+    notes = cache.get(("notes", *key), lambda: q.notes(reader, params, rows))
     if lang == "en" or not q.state_fields:
-        return rows
-    return cache.get(("localized", lang, *key), lambda: localized(rows, q.state_fields, lang))
+        return rows, notes
+    return cache.get(("localized", lang, *key), lambda: localized(rows, q.state_fields, lang)), notes
 
 
-def render(q: Question, result: Any, params: Params, page: Any, fmt: Format) -> Any:
+def render(q: Question, result: Any, notes: list[str], params: Params, page: Any, fmt: Format) -> Any:
     """The answer as one JSON page, or whole as a CSV or XLSX download."""
     if q.shape == "matrix":
         from tacmap.graph.queries import matrix
@@ -103,7 +105,8 @@ def render(q: Question, result: Any, params: Params, page: Any, fmt: Format) -> 
         if fmt is Format.csv:
             return attachment(f"{q.name}-{chosen}", fmt, csv_bytes(*tables[chosen], RAW_CSV.get()))
         return attachment(q.name, fmt, xlsx_bytes(tables))
-    return listing(q.name, result, page, fmt)
+    found = listing(q.name, result, page, fmt)
+    return {**found, "notes": notes} if fmt is Format.json else found
 
 
 def _query(spec: Any) -> Any:
@@ -125,7 +128,8 @@ def endpoint(q: Question) -> Any:
         except BadParams as exc:
             first = exc.problems[0]
             raise invalid(first.name, first.message) from None
-        return render(q, answer(services, q, params, who, language.code), params, page, fmt)
+        rows, notes = answer(services, q, params, who, language.code)
+        return render(q, rows, notes, params, page, fmt)
 
     fixed = [
         inspect.Parameter("who", inspect.Parameter.KEYWORD_ONLY, annotation=Viewer),

@@ -209,10 +209,18 @@ class Question:
     state_fields: Mapping[str, str] = field(default_factory=dict)  # State-name field -> its ISO3 field
     shape: Shape = "rows"
     on_home: bool = True  # listed among the home page's tables, with its filters
+    # (module, store, params, rows) -> why candidates were left out, with counts (empty: nothing to say)
+    why: Callable[[Any, Store, Any, Any], list[str]] | None = None
 
     def ask(self, store: Store, params: Params) -> Any:
         """The answer for checked parameters."""
         return self.call(importlib.import_module(f"tacmap.graph.queries.{self.module}"), store, params)
+
+    def notes(self, store: Store, params: Params, rows: Any) -> list[str]:
+        """Why the answer leaves candidates out (or is empty), in plain words with counts."""
+        if self.why is None:
+            return []
+        return self.why(importlib.import_module(f"tacmap.graph.queries.{self.module}"), store, params, rows)
 
     def result_type(self) -> type:
         """The type of one row (of the whole answer for ``metrics``)."""
@@ -268,6 +276,17 @@ def _plain(function: str) -> Callable[[Any, Store, Any], Any]:
     return lambda module, store, p: getattr(module, function)(store, **p.arguments())
 
 
+def _notes(module: Any, store: Store, p: Params, rows: Any) -> list[str]:
+    """The module's ``notes(store, rows, **parameters)``."""
+    found: list[str] = module.notes(store, rows, **p.arguments())
+    return found
+
+
+def _expert_notes(module: Any, store: Store, p: ExpertsParams, rows: Any) -> list[str]:
+    found: list[str] = module.notes(store, rows, need=p.need, k=p.k) if p.need is not None else []
+    return found
+
+
 def _matrix(module: Any, store: Store, p: MatrixParams) -> Any:
     return module.matrix(store, p.rows.value, p.cols.value, as_of=p.as_of)
 
@@ -295,6 +314,7 @@ QUESTIONS: tuple[Question, ...] = (
         module="overlaps",
         result="Overlap",
         call=_plain("overlaps"),
+        why=_notes,
     ),
     Question(
         name="gaps",
@@ -306,6 +326,7 @@ QUESTIONS: tuple[Question, ...] = (
         module="gaps",
         result="Gap",
         call=_plain("gaps"),
+        why=_notes,
         names_needs=True,
         state_fields={"state_name": "state"},
     ),
@@ -355,6 +376,7 @@ QUESTIONS: tuple[Question, ...] = (
         module="pairings",
         result="Pairing",
         call=_plain("pairings"),
+        why=_notes,
         names_needs=True,
         state_fields={"state_name": "state", "peer_name": "peer"},
     ),
@@ -368,6 +390,7 @@ QUESTIONS: tuple[Question, ...] = (
         module="experts",
         result="ShortlistEntry",
         call=_experts,
+        why=_expert_notes,
         names_needs=True,
         on_home=False,
     ),
