@@ -49,7 +49,7 @@ from tacmap.api.routers import (
     templates,
 )
 from tacmap.api.security import HeavyDownloads, KeyBeforeBody, SecurityHeaders
-from tacmap.api.settings import Settings
+from tacmap.graph.settings import Settings
 from tacmap.graph.store import Store
 
 access_log = logging.getLogger("tacmap.api.access")

@@ -19,6 +19,7 @@ from rich.console import Console
 from tacmap.graph.errors import TacmapError
 
 if TYPE_CHECKING:
+    from tacmap.graph.settings import Settings
     from tacmap.graph.store import Store
 
 app = typer.Typer(
@@ -50,20 +51,21 @@ class OutputFormat(StrEnum):
 
 
 def _language(value: str | None) -> str:
-    """``--lang`` checked: one of the six UN languages, else a usage error that lists them."""
+    """``--lang`` (else ``TACMAP_LANG``) checked: one of the six UN languages, else a usage error
+    that lists them."""
+    from tacmap.graph.settings import settings
     from tacmap.viz.i18n import UnknownLanguage, check
 
     try:
-        return check(value)
+        return check(value or settings().lang)
     except UnknownLanguage as exc:
         raise typer.BadParameter(str(exc)) from None
 
 
 LangOption = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--lang",
-        envvar="TACMAP_LANG",
         callback=_language,
         help="Language of State names and map words: ar, zh, en, fr, ru or es (default: TACMAP_LANG or en).",
     ),
@@ -105,8 +107,16 @@ class Context:
         if self._store is None:
             from tacmap.graph.store import open_store
 
-            self._store = open_store(self.kind, self.data_dir)
+            self._store = open_store(self.settings)
         return self._store
+
+    @property
+    def settings(self) -> Settings:
+        """The environment's settings, with --store and --data-dir on top."""
+        from tacmap.graph.settings import Settings
+
+        chosen = {"store": self.kind, "data_dir": self.data_dir}
+        return Settings.from_env().model_copy(update={k: v for k, v in chosen.items() if v is not None})
 
     def close(self) -> None:
         if self._store is not None:
@@ -119,7 +129,7 @@ def options(
     data_dir: Annotated[
         Path | None,
         typer.Option(
-            envvar="TACMAP_DATA_DIR", help="Folder of the embedded store (default: per-user data dir)."
+            help="Folder of the embedded store (default: TACMAP_DATA_DIR, else a per-user data dir)."
         ),
     ] = None,
     store: Annotated[
@@ -178,9 +188,8 @@ def load(
     from tacmap.api.audit import AuditLog, new_import_id
     from tacmap.api.auth import AuthDB
     from tacmap.graph.ingest.bundle import BundleError, import_bundle, read_bundle, require_records
-    from tacmap.graph.store import default_data_dir
 
-    audit = AuditLog(AuthDB(state(ctx).data_dir or default_data_dir()))
+    audit = AuditLog(AuthDB(state(ctx).settings.data_dir))
     trail: dict[str, Any] = {"actor": "cli", "action": "import", "client": "local", "filename": str(path)}
     import_id = new_import_id()
     try:

@@ -20,21 +20,12 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from tacmap.api.audit import AuditLog
 from tacmap.api.auth import AuthDB, KeyStore, Role
 from tacmap.api.errors import invalid
-from tacmap.api.settings import Settings
-from tacmap.graph.store import EmbeddedStore, Neo4jStore, Store, StoreError
+from tacmap.graph.settings import Settings
+from tacmap.graph.store import Store, open_store
 from tacmap.graph.visibility import EVERYONE, PUBLIC, Audience
 
 if TYPE_CHECKING:
     from tacmap.api.routers.snapshot import DataCache
-
-
-def open_configured_store(settings: Settings) -> Store:
-    """The store the settings name (the API's twin of :func:`tacmap.graph.store.open_store`)."""
-    if settings.store_kind == "embedded":
-        return EmbeddedStore(settings.data_dir)
-    if settings.neo4j is None:
-        raise StoreError("the neo4j store needs NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD) to be set")
-    return Neo4jStore(settings.neo4j)
 
 
 class Services:
@@ -60,7 +51,7 @@ class Services:
         if self._store is None:
             with self._lock:
                 if self._store is None:
-                    self._store = open_configured_store(self.settings)
+                    self._store = open_store(self.settings)
         return self._store
 
     @property

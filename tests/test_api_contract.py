@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 from tacmap.api.app import create_app
-from tacmap.api.settings import Settings
+from tacmap.graph.settings import Settings
 from tacmap.graph.store import Store
 
 from tests.test_api_support import seeded_store

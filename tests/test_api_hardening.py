@@ -20,8 +20,8 @@ import httpx
 import pytest
 from tacmap.api.auth import AuthDB, KeyStore
 from tacmap.api.commands.serve import allowed_hosts
-from tacmap.api.settings import Settings
 from tacmap.graph.errors import TacmapError
+from tacmap.graph.settings import Settings
 from tacmap.graph.store import EmbeddedStore
 
 from tests.processes import free_port, stop, wait_until_up

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from tacmap.api.app import JsonFormatter, create_app
-from tacmap.api.settings import Settings
 from tacmap.graph.errors import TacmapError
+from tacmap.graph.settings import Settings
 from tacmap.graph.store import Store
 
 from tests.test_api_support import Api, TestClient, make_api

@@ -19,8 +19,8 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from tacmap.api.app import create_app
-from tacmap.api.settings import Settings
 from tacmap.graph.schema.models import Bundle
+from tacmap.graph.settings import Settings
 from tacmap.graph.store import EmbeddedStore, Store
 
 ROLES = ("viewer", "editor", "admin")

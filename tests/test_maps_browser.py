@@ -198,7 +198,7 @@ def server(world: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
     """The API app (anonymous reads on) over the hand-built world, in a thread."""
     import tacmap.api.app as app_module
     import uvicorn
-    from tacmap.api.settings import Settings
+    from tacmap.graph.settings import Settings
 
     settings = Settings(store="embedded", data_dir=tmp_path_factory.mktemp("api"), anonymous_read=True)
     app = app_module.create_app(settings, store=world)

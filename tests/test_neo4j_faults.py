@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from tacmap.api.audit import AuditLog
 from tacmap.api.auth import AuthDB
-from tacmap.api.settings import Settings
 from tacmap.graph.ingest.bundle import write_bundle
+from tacmap.graph.settings import Settings
 from tacmap.graph.store import Neo4jSettings, Neo4jStore, StoreError
 
 from tests.bolt_server import BoltServer, arcadedb_server

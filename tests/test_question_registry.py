@@ -130,7 +130,6 @@ def bad_values(q: Question) -> list[dict[str, Any]]:
 
 # Rules between parameters (model validators), broken once each; the parameter named is the one to change.
 RULES: dict[str, list[dict[str, Any]]] = {
-    "matrix": [{"rows": "group", "cols": "group"}],
     "fragmentation": [{"darlings": 3, "state": "KEN"}, {"darlings": 3, "by_chapter": True}],
     "experts": [{"state": "KEN", "need": None}],
 }

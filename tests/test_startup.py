@@ -57,7 +57,10 @@ def test_help_lists_every_command_without_heavy_packages():
 
 def test_the_embedded_store_opens_without_the_neo4j_driver(tmp_path, monkeypatch):
     monkeypatch.delenv("NEO4J_URI", raising=False)
-    code = f"from tacmap.graph.store import open_store\nstore = open_store(None, {str(tmp_path)!r})\nstore.projection()"
+    code = (
+        "from tacmap.graph.settings import Settings\nfrom tacmap.graph.store import open_store\n"
+        f"store = open_store(Settings(data_dir={str(tmp_path)!r}))\nstore.projection()"
+    )
     loaded, _ = imported_after(code)
     assert "neo4j" not in loaded
     assert "networkx" in loaded  # the probe did read the store

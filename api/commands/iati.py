@@ -89,10 +89,9 @@ def load_iati(
     from tacmap.api.auth import AuthDB
     from tacmap.graph.errors import TacmapError
     from tacmap.graph.ingest.iati import import_iati, read_rates
-    from tacmap.graph.store import default_data_dir
 
     table = read_rates(rates) if rates is not None else None
-    audit = AuditLog(AuthDB(state(ctx).data_dir or default_data_dir()))
+    audit = AuditLog(AuthDB(state(ctx).settings.data_dir))
     trail: dict[str, Any] = {
         "actor": "cli",
         "action": "import.iati",

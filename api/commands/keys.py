@@ -23,9 +23,8 @@ app.add_typer(keys_app, name="keys")
 
 def _db(ctx: typer.Context) -> AuthDB:
     from tacmap.api.auth import AuthDB
-    from tacmap.graph.store import default_data_dir
 
-    return AuthDB(state(ctx).data_dir or default_data_dir())
+    return AuthDB(state(ctx).settings.data_dir)
 
 
 @keys_app.command("create")

@@ -168,7 +168,7 @@ COMMON = {
     "format": (FormatOption, Format.table),
     "output": (OutputOption, None),
     "raw": (RawOption, False),
-    "lang": (LangOption, "en"),
+    "lang": (LangOption, None),
     "audience": (AudienceOption, "all"),
 }
 

@@ -15,7 +15,7 @@ from tacmap.api.cli import app, err, out, state
 from tacmap.graph.errors import TacmapError
 
 if TYPE_CHECKING:
-    from tacmap.api.settings import Settings
+    from tacmap.graph.settings import Settings
 
 LOOPBACK = ("127.0.0.1", "localhost")
 EVERY_INTERFACE = ("0.0.0.0", "::", "")
@@ -39,15 +39,9 @@ def allowed_hosts(settings: Settings, host: str) -> tuple[str, ...]:
 
 def _settings(ctx: typer.Context, **overrides: object) -> Settings:
     """Environment settings, with the command line's --store and --data-dir on top."""
-    from tacmap.api.settings import Settings
-    from tacmap.graph.store import default_data_dir
-
     c = state(ctx)
-    values = Settings.from_env().model_dump()
-    values["data_dir"] = c.data_dir or values["data_dir"] or default_data_dir()
-    values["store"] = c.store.name  # the store the command line opened (and checked)
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    return Settings(**values)
+    values = {"store": c.store.name, **{k: v for k, v in overrides.items() if v is not None}}
+    return c.settings.model_copy(update=values)  # store: the one the command line opened (and checked)
 
 
 def run(ctx: typer.Context, settings: Settings, host: str, port: int, workers: int) -> None:

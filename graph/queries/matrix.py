@@ -41,6 +41,7 @@ from tacmap.graph.queries._portfolio import (
     portfolio,
 )
 from tacmap.graph.queries._results import bulk
+from tacmap.graph.queries.spec import Dimension
 from tacmap.graph.schema import reference
 from tacmap.graph.store.base import Store
 from tacmap.graph.store.cypher import RawQuery
@@ -48,7 +49,7 @@ from tacmap.graph.store.cypher import RawQuery
 if TYPE_CHECKING:  # pandas is imported by the matrix itself, not by every question's command
     import pandas as pd
 
-DIMENSIONS: tuple[str, ...] = ("article", "chapter", "group", "form", "level")
+DIMENSIONS: tuple[str, ...] = tuple(d.value for d in Dimension)
 LEVELS: tuple[str, ...] = ("bilateral", "regional", "global", "none")
 UNSPECIFIED = "unspecified"  # the form value of a project that lists no forms
 COLUMNS: tuple[str, ...] = ("needs", "covered", "coverage_pct", "projects", "budget_usd")

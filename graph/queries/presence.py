@@ -41,9 +41,8 @@ class Presence(Result):
 
     @property
     def explanation(self) -> str:
-        roles = [f"funds {self.funded}"] * bool(self.funded) + [f"implements {self.implemented}"] * bool(
-            self.implemented
-        )
+        roles = [f"funds {self.funded}"] * bool(self.funded)
+        roles += [f"implements {self.implemented}"] * bool(self.implemented)
         money = f"USD {self.budget_usd:,.0f}" + (
             f" (+{self.unbudgeted_projects} without a budget)" if self.unbudgeted_projects else ""
         )
@@ -143,7 +142,8 @@ def embedded(
     for proj in live_from(index, as_of):
         if article is not None and article not in proj.articles:
             continue
-        roles = [(f, FUNDS) for f in proj.funders] + [(proj.implementer, IMPLEMENTS)] * bool(proj.implementer)
+        implementer = [(proj.implementer, IMPLEMENTS)] if proj.implementer else []
+        roles = [(f, FUNDS) for f in proj.funders] + implementer
         shares = dict(proj.shares)
         for s in proj.states:
             info = index.states.get(s, {})

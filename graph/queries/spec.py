@@ -19,11 +19,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from tacmap.graph.schema.reference import UN_GROUPS
-from tacmap.graph.store.base import Store
+
+if TYPE_CHECKING:
+    from tacmap.graph.store.base import Store
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -37,7 +39,16 @@ def _iso_day(value: object) -> object:
 
 IsoDay = Annotated[date, BeforeValidator(_iso_day)]
 UnGroup = StrEnum("UnGroup", {code: code for code in UN_GROUPS})  # type: ignore[misc]
-Dimension = StrEnum("Dimension", {d: d for d in ("article", "chapter", "group", "form", "level")})  # type: ignore[misc]
+
+
+class Dimension(StrEnum):
+    """The matrix's dimensions (graph/queries/README.md section 3)."""
+
+    article = "article"
+    chapter = "chapter"
+    group = "group"
+    form = "form"
+    level = "level"
 
 
 class MetricsTable(StrEnum):
@@ -104,12 +115,6 @@ class MatrixParams(Params):
     rows: Annotated[Dimension, Field(description="Row dimension.", examples=["article"])] = Dimension.article
     cols: Annotated[Dimension, Field(description="Column dimension.", examples=["group"])] = Dimension.group
     as_of: AsOfF = None
-
-    @model_validator(mode="after")
-    def _two_dimensions(self) -> MatrixParams:
-        if self.rows == self.cols:
-            raise ParamConflict("cols", f"`rows` and `cols` must differ (both are {self.rows.value})")
-        return self
 
 
 class OrphansParams(Params):

@@ -7,7 +7,6 @@ The codelists are IATI's own XML files, copied unchanged from pyIATI 0.4.1
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -31,9 +30,11 @@ class Code:
 def codelist_dir() -> Path:
     """Where the codelist files are read from: ``TACMAP_IATI_CODELISTS`` when set (a folder of
     newer IATI codelists with the same file names), else the copy shipped with tacmap."""
-    override = os.environ.get("TACMAP_IATI_CODELISTS")
+    from tacmap.graph.settings import settings
+
+    override = settings().iati_codelists
     if override:
-        return Path(override)
+        return override
     return Path(str(files("tacmap.graph.schema").joinpath("data", "iati")))
 
 

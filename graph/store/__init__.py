@@ -5,14 +5,14 @@ store does not pay for it."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tacmap.graph.store.base import Store, StoreBusy, StoreError, StoreUnavailable
-from tacmap.graph.store.embedded import EmbeddedStore, default_data_dir
+from tacmap.graph.store.embedded import EmbeddedStore
 from tacmap.graph.store.neo4j_settings import Neo4jSettings
 
 if TYPE_CHECKING:
+    from tacmap.graph.settings import Settings
     from tacmap.graph.store.neo4j_store import Neo4jStore
 
 __all__ = [
@@ -23,7 +23,6 @@ __all__ = [
     "StoreBusy",
     "StoreError",
     "StoreUnavailable",
-    "default_data_dir",
     "open_store",
 ]
 
@@ -37,17 +36,16 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def open_store(kind: str | None = None, data_dir: Path | str | None = None) -> Store:
-    """Open the store of ``kind`` (``embedded`` or ``neo4j``); by default neo4j only when
-    ``NEO4J_URI`` is set."""
-    settings = Neo4jSettings.from_env()
-    kind = kind or ("neo4j" if settings else "embedded")
-    if kind == "embedded":
-        return EmbeddedStore(data_dir)
-    if kind == "neo4j":
-        if settings is None:
-            raise StoreError("the neo4j store needs NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD) to be set")
-        from tacmap.graph.store.neo4j_store import Neo4jStore
+def open_store(settings: Settings | None = None) -> Store:
+    """The store ``settings`` name (default: this process's environment): the embedded store in
+    ``data_dir``, or Neo4j (the default only when ``NEO4J_URI`` is set)."""
+    from tacmap.graph.settings import Settings
 
-        return Neo4jStore(settings)
-    raise StoreError(f"unknown store {kind!r}: choose embedded or neo4j")
+    settings = settings or Settings.from_env()
+    if settings.store_kind == "embedded":
+        return EmbeddedStore(settings.data_dir, lock_seconds=settings.lock_timeout)
+    if settings.neo4j is None:
+        raise StoreError("the neo4j store needs NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD) to be set")
+    from tacmap.graph.store.neo4j_store import Neo4jStore
+
+    return Neo4jStore(settings.neo4j)

@@ -16,7 +16,6 @@ generic "database is locked".
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -26,6 +25,7 @@ from typing import Any, TypeVar, cast
 
 from tacmap.graph.private import private_file, private_folder
 from tacmap.graph.schema.mapping import OWNED, Changes, Edge, NodeRef
+from tacmap.graph.settings import settings
 from tacmap.graph.store.base import Projection, Store, StoreBusy, StoreError, StoreUnavailable
 from tacmap.graph.store.cypher import RawQuery
 
@@ -61,29 +61,6 @@ T = TypeVar("T")
 
 DB_FILE = "tacmap.sqlite"
 REFERENCE_VERSION = "2"  # 2: Region nodes
-DEFAULT_LOCK_TIMEOUT = 10.0
-
-
-def lock_timeout() -> float:
-    """``TACMAP_LOCK_TIMEOUT``: how many seconds a write waits for another writer to finish."""
-    text = os.environ.get("TACMAP_LOCK_TIMEOUT", "").strip()
-    if not text:
-        return DEFAULT_LOCK_TIMEOUT
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds <= 3600:
-        raise StoreError(f"TACMAP_LOCK_TIMEOUT {text!r} is not a number of seconds between 0 and 3600")
-    return seconds
-
-
-def default_data_dir() -> Path:
-    """``TACMAP_DATA_DIR``, else the per-user data folder (``$XDG_DATA_HOME/tacmap``)."""
-    if env := os.environ.get("TACMAP_DATA_DIR"):
-        return Path(env)
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "tacmap"
 
 
 def _insert_and_patch(props: dict[str, Any]) -> tuple[str, str]:
@@ -95,8 +72,12 @@ class EmbeddedStore(Store):
     name = "embedded"
 
     def __init__(self, data_dir: Path | str | None = None, lock_seconds: float | None = None) -> None:
-        self.data_dir = Path(data_dir) if data_dir else default_data_dir()
-        self.lock_seconds = lock_timeout() if lock_seconds is None else lock_seconds
+        if not data_dir or lock_seconds is None:  # what the caller leaves open, from the environment
+            found = settings()
+            data_dir = data_dir or found.data_dir
+            lock_seconds = found.lock_timeout if lock_seconds is None else lock_seconds
+        self.data_dir = Path(data_dir)
+        self.lock_seconds = lock_seconds
         self._lock = threading.RLock()  # the reading connection and the caches
         self._write_lock = threading.Lock()  # the writing connection
         try:
