@@ -13,11 +13,13 @@ from hypothesis import strategies as st
 from tacmap.graph.ingest.bundle import BundleError, read_bundle
 from tacmap.graph.ingest.iati import import_iati
 from tacmap.graph.queries import overlaps as q
+from tacmap.graph.queries.gaps import gaps
 from tacmap.graph.queries.overlaps import overlaps
 from tacmap.graph.schema.mapping import to_changes
 from tacmap.graph.schema.models import Bundle, basis_kind
 from tacmap.graph.store import EmbeddedStore, Store
 
+from tests.worlds import need as N
 from tests.worlds import project as P
 from tests.worlds import world
 
@@ -277,3 +279,17 @@ def test_labelled_real_pairs_rank_better(tmp_path: Path) -> None:
         relevant = sum(labels[p] != "unrelated" for p in pairs[:k])
         assert relevant / k >= 0.4, k
     assert sum(o.score == found[0].score for o in found) == 1  # 32 pairs tied at the top before
+
+
+def test_a_near_miss_carries_its_basis(store: Store) -> None:
+    world(
+        store,
+        needs=[N("n1", "KEN", 6)],
+        projects=[
+            P("A", articles=[6], basis={6: "sector:15113"}, end="2023-12-31", start="2023-01-01"),
+            P("B", funders=["P2"], articles=[6], end="2023-06-30", start="2023-01-01"),
+        ],
+    )
+    [gap] = gaps(store, as_of="2024-01-01")
+    assert [(m.project, m.basis) for m in gap.near_misses] == [("A", "sector:15113"), ("B", "stated")]
+    assert "A misses on period (article sector:15113); B misses on period" in gap.explanation

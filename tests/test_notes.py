@@ -112,3 +112,21 @@ def test_overlaps_filters_matching_nothing(store: Store) -> None:
     assert overlaps.notes(store, rows, state="KEN") == [
         "2 live projects benefit KEN, but no two of them share a period without a common funder"
     ]
+
+
+def test_a_bundle_of_experts_without_consent_warns(store: Store) -> None:
+    from tacmap.graph.ingest.bundle import import_bundle
+    from tacmap.graph.schema.models import Bundle
+
+    summary = import_bundle(
+        store, Bundle(experts=[expert("e1", consent=None), expert("e2", consent=None), expert("e3")])
+    )
+    expected = (
+        "2 experts (e1, e2) have no consent recorded and will not be shortlisted: add a consent column "
+        "(yes for each expert who agreed to be listed)"
+    )
+    assert summary.warnings == [expected]
+    assert (
+        "warning: 2 experts (e1, e2)" in summary.text() and summary.to_dict()["warnings"] == summary.warnings
+    )
+    assert import_bundle(store, Bundle(experts=[expert("e3")])).warnings == []

@@ -29,6 +29,10 @@ class Summary(BaseModel):
     updated: dict[str, int]
     unchanged: dict[str, int]
     written: int = Field(description="Records created or updated.")
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What imported but will not be used as meant (experts without consent).",
+    )
 
 
 class ImportResult(BaseModel):

@@ -33,6 +33,7 @@ class ImportSummary:
     created: dict[str, int] = field(default_factory=_zeros)
     updated: dict[str, int] = field(default_factory=_zeros)
     unchanged: dict[str, int] = field(default_factory=_zeros)
+    warnings: list[str] = field(default_factory=list)  # what imported but will not be used as meant
 
     @property
     def written(self) -> int:
@@ -44,6 +45,7 @@ class ImportSummary:
             "updated": dict(self.updated),
             "unchanged": dict(self.unchanged),
             "written": self.written,
+            "warnings": list(self.warnings),
         }
 
     def text(self) -> str:
@@ -59,13 +61,27 @@ class ImportSummary:
         total = f"total: {created} created, {updated} updated, {unchanged} unchanged"
         if not created and not updated:
             total += " (nothing changed)"
-        return "\n".join([*lines, total])
+        return "\n".join([*lines, total, *(f"warning: {w}" for w in self.warnings)])
 
     __str__ = text
 
 
 def _same_as_absent(record: Record) -> bool:
     return isinstance(record, StateInfo) and record.party_since is None and record.self_assessment_on is None
+
+
+def consent_warnings(bundle: Bundle) -> list[str]:
+    """Experts imported without consent to be listed are kept but never shortlisted: say how many."""
+    missing = [e for e in bundle.experts if e.consent is None]
+    if not missing:
+        return []
+    many = len(missing) > 1
+    listed = ", ".join(e.id for e in missing[:5]) + (", …" if len(missing) > 5 else "")
+    message = (
+        f"{len(missing)} expert{'s' if many else ''} ({listed}) {'have' if many else 'has'} no consent recorded "
+        "and will not be shortlisted: add a consent column (yes for each expert who agreed to be listed)"
+    )
+    return [message]
 
 
 def import_bundle(
@@ -104,6 +120,7 @@ def import_bundle(
         done += len(getattr(bundle, table))
         if progress:
             progress(done, total)
+    summary.warnings += consent_warnings(bundle)
     if summary.written:
         store.write(to_changes(Bundle.of(changed), stamp))
     if progress:

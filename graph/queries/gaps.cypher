@@ -16,8 +16,9 @@
 // Columns (one row per gap; list order is not significant):
 //   need, state, state_name, group (primary UN regional group, null when none),
 //   article, article_title, chapter, form, priority (high|medium|low|null), identified_on (ISO or null),
-//   candidates: list of {project, title, start, end, forms} for every live project benefiting the
-//               State and addressing the article (forms [] = any form)
+//   candidates: list of {project, title, start, end, forms, basis} for every live project benefiting
+//               the State and addressing the article (forms [] = any form; basis: what the project's
+//               article rests on, 'stated' or kind:evidence such as 'sector:15113')
 MATCH (s:State)-[:HAS_NEED]->(n:Need)-[:ON_ARTICLE]->(a:Article)
 WHERE ($state IS NULL OR s.iso3 = $state)
   AND ($article IS NULL OR a.number = $article)
@@ -30,7 +31,8 @@ OPTIONAL MATCH (s)<-[:BENEFITS]-(m:Project)-[r:ADDRESSES]->(a)
 WHERE m.status <> 'cancelled'
 WITH s, a, needs,
      collect(CASE WHEN m IS NULL THEN null
-             ELSE {project: m.id, title: m.title, start: m.start, end: m.end, forms: coalesce(r.forms, [])}
+             ELSE {project: m.id, title: m.title, start: m.start, end: m.end, forms: coalesce(r.forms, []),
+                   basis: coalesce(r.basis, 'stated') + CASE WHEN r.evidence IS NULL THEN '' ELSE ':' + r.evidence END}
              END) AS candidates
 UNWIND needs AS n
 WITH s, a, n, candidates

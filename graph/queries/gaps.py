@@ -33,6 +33,7 @@ class NearMiss(Result):
     start: date
     end: date
     days_since_end: int  # days from the project's end to as_of (0 when it has not ended)
+    basis: str  # what the project's article rests on (``stated``, ``sector:15113``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,10 @@ class Gap(Result):
         )
         if not self.near_misses:
             return head + "; no live project works on this State and article at all"
-        misses = "; ".join(f"{m.project} misses on {m.reason}" for m in self.near_misses)
+        misses = "; ".join(
+            f"{m.project} misses on {m.reason}" + ("" if m.basis == "stated" else f" (article {m.basis})")
+            for m in self.near_misses
+        )
         return f"{head}; nearest: {misses}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -131,6 +135,7 @@ def _near_miss(
             _date(c["start"]),
             _date(c["end"]),
             days,
+            c["basis"],
         )
         if made is not None:
             made[key] = miss
@@ -242,6 +247,7 @@ class _Cell:
                 "start": p.start,
                 "end": p.end,
                 "forms": list(p.forms_by_article.get(article, ())),
+                "basis": p.basis.get(article, "stated"),
             }
             for p in projects
         ]
