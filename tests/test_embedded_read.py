@@ -4,6 +4,8 @@ their type."""
 
 from __future__ import annotations
 
+import gc
+
 from tacmap.graph.schema.mapping import Changes, Edge, Node
 from tacmap.graph.store import EmbeddedStore
 
@@ -36,3 +38,22 @@ def test_values_come_back_exactly_as_written(tmp_path):
     assert nodes[("Provider", "p-2")] == {}
     assert ("Article", 5) in nodes and ("Article", "5") not in nodes  # integer keys stay integers
     assert Edge("FUNDS", ("Provider", "p-1"), ("Article", 5), {"share": 1 / 3}) in edges
+
+
+def test_what_was_read_is_kept_out_of_the_garbage_collector(tmp_path):
+    """A full collection does not scan the data, its projection or the indexes (gc.freeze)."""
+    store = EmbeddedStore(tmp_path)
+    try:
+        store.write(Changes(nodes=[Node("Provider", f"p-{i}", {"n": {"i": i}}) for i in range(2000)]))
+        gc.unfreeze()
+        nodes, _ = store.read_all()
+        after_read = gc.get_freeze_count()
+        assert after_read >= 2 * 2000  # each node's properties and their nested object
+        assert all(o is not nodes for o in gc.get_objects())  # frozen objects are not listed
+        store.projection()
+        after_projection = gc.get_freeze_count()
+        assert after_projection > after_read
+        store.memo("test", lambda graph: [{"n": n} for n in graph])
+        assert gc.get_freeze_count() > after_projection
+    finally:
+        store.close()

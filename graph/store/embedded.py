@@ -15,6 +15,7 @@ generic "database is locked".
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
@@ -87,6 +88,14 @@ def default_data_dir() -> Path:
         return Path(env)
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(base) / "tacmap"
+
+
+def _long_lived() -> None:
+    """Take what is alive now (the data just read, its projection, an index) out of the cyclic
+    garbage collector's sight: it lives until the data changes, and scanning it made every full
+    collection of a server stall (0.1 s at seed scale 10, 1 s at scale 100). It is still freed by
+    reference counting once replaced; ``gc.freeze`` itself costs nothing."""
+    gc.freeze()
 
 
 def _insert_and_patch(props: dict[str, Any]) -> tuple[str, str]:
@@ -260,6 +269,7 @@ class EmbeddedStore(Store):
                 nodes = {(label, key): props for label, key, props in json.loads(node_rows)}
                 edges = [Edge(t, (sl, sk), (dl, dk), p) for t, sl, sk, dl, dk, p in json.loads(edge_rows)]
                 self._cache = (nodes, edges)
+                _long_lived()
                 self._loads += 1
                 self._graph = None
                 self._memo = {}
@@ -270,6 +280,7 @@ class EmbeddedStore(Store):
             self.read_all()
             if self._graph is None:
                 self._graph = super().projection()
+                _long_lived()
             return self._graph
 
     def memo(self, name: str, build: Callable[[nx.MultiDiGraph], T]) -> T:
@@ -278,6 +289,7 @@ class EmbeddedStore(Store):
             graph = self.projection()
             if name not in self._memo:
                 self._memo[name] = build(graph)
+                _long_lived()
             return self._memo[name]
 
     def answer(self, query: RawQuery, **params: Any) -> list[dict[str, Any]]:
