@@ -57,3 +57,20 @@ def test_what_was_read_is_kept_out_of_the_garbage_collector(tmp_path):
         assert gc.get_freeze_count() > after_projection
     finally:
         store.close()
+
+
+def test_the_export_is_rebuilt_only_when_the_data_changes(tmp_path):
+    """An import exports the store to validate a bundle and again to compare with it: the second
+    time costs nothing, and a write (here or by another process) is seen at once."""
+    store = EmbeddedStore(tmp_path)
+    other = EmbeddedStore(tmp_path)  # as another process would
+    try:
+        store.write(Changes(nodes=[Node("Provider", "p-1", {"name": "One", "kind": "bilateral"})]))
+        first = store.export()
+        assert store.export() is first
+        assert [p.id for p in first.providers] == ["p-1"]
+        other.write(Changes(nodes=[Node("Provider", "p-2", {"name": "Two", "kind": "bilateral"})]))
+        assert [p.id for p in store.export().providers] == ["p-1", "p-2"]
+    finally:
+        other.close()
+        store.close()

@@ -32,6 +32,7 @@ from tacmap.graph.store.cypher import RawQuery
 
 if TYPE_CHECKING:
     import networkx as nx
+    from tacmap.graph.schema.models import Bundle
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (
@@ -62,6 +63,7 @@ READ_EDGES = (
 )
 
 T = TypeVar("T")
+EXPORT = "(export)"  # the memo of export(); question memos are named after their module
 
 DB_FILE = "tacmap.sqlite"
 REFERENCE_VERSION = "2"  # 2: Region nodes
@@ -274,6 +276,18 @@ class EmbeddedStore(Store):
                 self._graph = None
                 self._memo = {}
             return self._cache
+
+    def export(self) -> Bundle:
+        """The records, rebuilt once per version of the data: an import reads them to validate a
+        bundle and again to compare with it, and an unchanged re-import should cost neither twice.
+        Shared by every caller until the data changes: do not modify it."""
+        with self._lock:
+            self.read_all()
+            if EXPORT not in self._memo:
+                self._memo[EXPORT] = super().export()
+                _long_lived()
+            bundle: Bundle = self._memo[EXPORT]
+            return bundle
 
     def projection(self) -> nx.MultiDiGraph:
         with self._lock:
