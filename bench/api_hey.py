@@ -20,17 +20,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.api_load import served
 from bench.checkout import env_for
 from bench.machine import cpu_model
 from bench.startup import TACMAP
-from tests.processes import free_port, stop, wait_until_up
 
 AS_OF = "2009-09-01"
 ENDPOINTS = ["/health", "/overlaps", f"/gaps?as_of={AS_OF}", "/pairings", f"/matrix?as_of={AS_OF}"]
@@ -45,27 +43,6 @@ def hey() -> str:
         found = shutil.which("hey")
     assert found, "hey is not installed"
     return found
-
-
-@contextmanager
-def served(data_dir: Path, env: dict[str, str], log: Path) -> Iterator[str]:
-    port = free_port()
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [*TACMAP, "--data-dir", str(data_dir), "--store", "embedded", "serve", "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,
-            text=True,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            if not wait_until_up(proc, f"{base}/ready", 180):
-                raise RuntimeError(f"server did not start: {log.read_text()[-2000:]}")
-            yield base
-        finally:
-            stop(proc, seconds=30)
 
 
 def percentiles(report: str) -> dict[str, float]:
@@ -158,7 +135,7 @@ def main() -> None:
                         capture_output=True,
                     )
                 key = viewer_key(data, env)
-                with served(data, env, Path(tmp) / f"server-{name}-{scale}.log") as base:
+                with served(data, "embedded", env) as base:
                     rows += [
                         {"scale": scale, "checkout": name, **r}
                         for r in bench_server(base, key, args.requests)
