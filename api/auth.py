@@ -6,8 +6,10 @@ here (unlike passwords) because the secret is 256 random bits: nothing to guess 
 Comparison is constant-time (:func:`hmac.compare_digest`).
 
 Keys live in ``auth.sqlite`` in the data folder, beside but apart from the graph, so they work
-the same whichever store holds the graph, and a ``tacmap load`` never touches them. Every check
-reads the file (no cache of keys), so a key revoked by another process is refused on the very next
+the same whichever store holds the graph, and a ``tacmap load`` never touches them. Checked keys
+are kept in memory (a dictionary lookup instead of a query per request) until the file changes:
+SQLite's ``PRAGMA data_version`` tells when another process or connection wrote to it, and this
+process's own creations and revocations clear it, so a revoked key is refused on the very next
 request.
 """
 
@@ -115,6 +117,7 @@ class AuthDB:
     def __init__(self, data_dir: Path | str) -> None:
         self.path = private_file(private_folder(Path(data_dir)) / AUTH_FILE)
         self._local = threading.local()
+        self.generation = 0  # bumped by this process's key changes (see KeyStore._checked)
         with closing(sqlite3.connect(self.path, timeout=30)) as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
@@ -141,6 +144,17 @@ class KeyStore:
 
     def __init__(self, db: AuthDB) -> None:
         self.db = db
+        self._local = threading.local()  # per thread, like the connection whose data_version it follows
+
+    def _checked(self) -> dict[str, tuple[str, ApiKey | None]]:
+        """Key id -> (secret hash, the key or None if revoked), for the file as it is now: emptied
+        when another connection wrote to it (data_version) or a key changed here (generation)."""
+        with self.db.connect() as db:
+            version = (db.execute("PRAGMA data_version").fetchone()[0], self.db.generation)
+        if getattr(self._local, "version", None) != version:
+            self._local.version, self._local.keys = version, {}
+        keys: dict[str, tuple[str, ApiKey | None]] = self._local.keys
+        return keys
 
     def create(self, role: Role | str, name: str = "", state: str | None = None) -> tuple[ApiKey, str]:
         """A new key: its record and the full key text, which is never shown again. ``state``
@@ -158,6 +172,7 @@ class KeyStore:
                 "INSERT INTO api_keys (id, secret_hash, role, name, state, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (key_id, _digest(secret), role.value, name, state, record.created_at),
             )
+        self.db.generation += 1
         return record, f"{PREFIX}_{key_id}_{secret}"
 
     def revoke(self, key_id: str, by: str | None = None) -> ApiKey:
@@ -194,6 +209,7 @@ class KeyStore:
                         )
                 db.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ?", (now(), key_id))
                 row = db.execute("SELECT * FROM api_keys WHERE id = ?", (key_id,)).fetchone()
+        self.db.generation += 1
         return _record(row)
 
     def list(self, include_revoked: bool = True) -> list[ApiKey]:
@@ -210,16 +226,23 @@ class KeyStore:
         return row is not None
 
     def verify(self, token: str) -> ApiKey | None:
-        """The active key ``token`` is, or None. Same work whether or not the id exists."""
+        """The active key ``token`` is, or None. Same work whether or not the id exists (ids that
+        do not exist are looked up every time, so they cannot fill the memory)."""
         parsed = split_key(token)
         key_id, secret = parsed if parsed else ("", token)
-        with self.db.connect() as db:
-            row = db.execute("SELECT * FROM api_keys WHERE id = ?", (key_id,)).fetchone()
-        stored = row["secret_hash"] if row is not None else _digest(secrets.token_hex(16))
+        checked = self._checked()
+        known = checked.get(key_id)
+        if known is None:
+            with self.db.connect() as db:
+                row = db.execute("SELECT * FROM api_keys WHERE id = ?", (key_id,)).fetchone()
+            if row is not None:
+                known = checked[key_id] = (
+                    row["secret_hash"],
+                    _record(row) if row["revoked_at"] is None else None,
+                )
+        stored, key = known if known is not None else (_digest(secrets.token_hex(16)), None)
         matches = hmac.compare_digest(stored, _digest(secret))
-        if row is None or not matches or row["revoked_at"] is not None:
-            return None
-        return _record(row)
+        return key if matches else None
 
 
 def scoped_state(role: Role, state: str) -> str:
