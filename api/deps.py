@@ -25,7 +25,7 @@ from tacmap.graph.store import Store, open_store
 from tacmap.graph.visibility import EVERYONE, PUBLIC, Audience
 
 if TYPE_CHECKING:
-    from tacmap.api.routers.snapshot import DataCache
+    from tacmap.api.cache import DataCache
 
 
 class Services:
@@ -56,9 +56,9 @@ class Services:
 
     @property
     def cache(self) -> DataCache:
-        """What this app computed from the store's data (see :class:`tacmap.api.routers.snapshot.DataCache`)."""
+        """What this app computed from the store's data (see :class:`tacmap.api.cache.DataCache`)."""
         if self._cache is None:
-            from tacmap.api.routers.snapshot import DataCache
+            from tacmap.api.cache import DataCache
 
             store = self.store
             with self._lock:

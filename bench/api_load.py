@@ -54,7 +54,7 @@ def tacmap() -> list[str]:
     return [
         sys.executable,
         "-c",
-        "import tacmap.api.commands.serve, tacmap.api.commands.keys; from tacmap.api.cli import main; main()",
+        "import tacmap.api.cli.serve, tacmap.api.cli.keys; from tacmap.api.cli import main; main()",
     ]
 
 

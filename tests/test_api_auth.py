@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-import tacmap.api.commands.keys  # noqa: F401 - registers `tacmap keys`
+import tacmap.api.cli.keys  # noqa: F401 - registers `tacmap keys`
 from tacmap.api.auth import AUTH_FILE, AuthDB, KeyStore, split_key
 from tacmap.api.cli import app as cli_app
 from tacmap.graph.store import Store

@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from tacmap.api.routers.snapshot import CachedReads, DataCache
+from tacmap.api.cache import CachedReads, DataCache
 from tacmap.graph.store import EmbeddedStore
 
 from tests.worlds import bundle, load, project

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from tacmap.api.auth import AuthDB, KeyStore
-from tacmap.api.commands.serve import allowed_hosts
+from tacmap.api.cli.serve import allowed_hosts
 from tacmap.graph.errors import TacmapError
 from tacmap.graph.settings import Settings
 from tacmap.graph.store import EmbeddedStore

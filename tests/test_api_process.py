@@ -22,7 +22,7 @@ STARTUP_S = 60
 
 @pytest.fixture(scope="module")
 def tacmap() -> list[str]:
-    """The `tacmap` command; with `serve` and `keys` registered even before api/cli.py imports them."""
+    """The `tacmap` command; with `serve` and `keys` registered even before api/cli/__init__.py imports them."""
     script = Path(sys.executable).parent / "tacmap"
     if script.exists():
         listed = subprocess.run(
@@ -33,7 +33,7 @@ def tacmap() -> list[str]:
     return [
         sys.executable,
         "-c",
-        "import tacmap.api.commands.serve, tacmap.api.commands.keys; from tacmap.api.cli import main; main()",
+        "import tacmap.api.cli.serve, tacmap.api.cli.keys; from tacmap.api.cli import main; main()",
     ]
 
 
@@ -112,7 +112,7 @@ import sys
 from pathlib import Path
 import typer
 from tacmap.api.cli import Context, app
-from tacmap.api.commands.serve import serve_demo
+from tacmap.api.cli.serve import serve_demo
 ctx = typer.Context(typer.main.get_command(app))
 ctx.obj = Context(Path(sys.argv[1]), None)
 serve_demo(ctx, port=int(sys.argv[2]))

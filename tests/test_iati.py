@@ -669,7 +669,7 @@ def test_versions_2_01_and_2_02_are_read() -> None:
 
 
 def test_command_line(tmp_path: Path) -> None:
-    import tacmap.api.commands.iati  # noqa: F401 - registers `tacmap load-iati`
+    import tacmap.api.cli.iati  # noqa: F401 - registers `tacmap load-iati`
     from tacmap.api.cli import app
 
     runner = CliRunner()

@@ -348,7 +348,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(data_dir: Path, *args: str, env: dict[str, str] | None = None):
-    import tacmap.api.commands.maps  # noqa: F401 - registers `tacmap map` (and `query` with it)
+    import tacmap.api.cli.maps  # noqa: F401 - registers `tacmap map` (and `query` with it)
     from tacmap.api.cli import app
 
     return CliRunner().invoke(app, ["--data-dir", str(data_dir), *args], env=env)

@@ -284,7 +284,7 @@ def test_home_page(embedded_world: Store) -> None:
 
 
 def test_command_line_writes_a_map(tmp_path: Path) -> None:
-    import tacmap.api.commands.maps  # noqa: F401 - registers `tacmap map`
+    import tacmap.api.cli.maps  # noqa: F401 - registers `tacmap map`
     from tacmap.api.cli import app
 
     data_dir = tmp_path / "data"

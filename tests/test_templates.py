@@ -26,11 +26,11 @@ from tests.test_api_support import make_api
 
 TACMAP = str(Path(sys.executable).parent / "tacmap")
 # ``tacmap template``, run as a process; the module is imported explicitly so this works whether or
-# not api/cli.py already imports api.commands.templates.
+# not api/cli/__init__.py already imports api.commands.templates.
 TEMPLATE = [
     sys.executable,
     "-c",
-    "import tacmap.api.commands.templates; from tacmap.api.cli import main; main()",
+    "import tacmap.api.cli.templates; from tacmap.api.cli import main; main()",
 ]
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from tacmap.api.audit import AuditEntry
 from tacmap.api.deps import Admin, PageDep, ServicesDep
 from tacmap.api.errors import error_responses
-from tacmap.api.routers.common import (
+from tacmap.api.listing import (
     RAW_SWITCH,
     Format,
     FormatDep,

@@ -20,7 +20,7 @@ from tacmap.api.auth import Role
 from tacmap.api.deps import Principal, ServicesDep, Viewer, client_address, role_refused
 from tacmap.api.errors import error_responses, invalid
 from tacmap.api.lang import LangDep, Language
-from tacmap.api.routers.common import ArticleQ, AsOfQ, GroupQ, ProviderQ, StateQ
+from tacmap.api.listing import ArticleQ, AsOfQ, GroupQ, ProviderQ, StateQ
 from tacmap.graph.export import FORMATS
 
 router = APIRouter(tags=["imports and export"], responses=error_responses(400, 401, 403))

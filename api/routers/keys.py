@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tacmap.api.auth import ApiKey, Role
 from tacmap.api.deps import Admin, ServicesDep, client_address
 from tacmap.api.errors import error_responses, invalid
-from tacmap.api.routers.common import example_of
+from tacmap.api.listing import example_of
 from tacmap.graph.errors import TacmapError
 
 router = APIRouter(prefix="/keys", tags=["audit and keys"], responses=error_responses(401, 403))

@@ -1,7 +1,7 @@
 """``GET /maps/{kind}`` and ``GET /``: the maps and the home page as HTML, for the same readers
 as the data they show (viewers, or anonymous when allowed). The pages hold no personal data and
 load nothing from outside the server (``viz`` inlines what it needs). A page is built once per
-version of the data, filters and language (see :class:`tacmap.api.routers.snapshot.DataCache`); the language
+version of the data, filters and language (see :class:`tacmap.api.cache.DataCache`); the language
 is ``?lang=`` or the browser's ``Accept-Language`` (:mod:`tacmap.api.lang`). ``?format=gexf`` (or
 ``graphml``, ``json``, ``cytoscape``, ``kumu``, ``geojson``) gives the map's subgraph as a file, placed
 as on the map (:mod:`tacmap.api.routers.export`)."""
@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from tacmap.api.deps import ServicesDep, Viewer
 from tacmap.api.errors import error_responses
 from tacmap.api.lang import LangDep
-from tacmap.api.routers.common import ArticleQ, AsOfQ, GroupQ, ProviderQ, StateQ
+from tacmap.api.listing import ArticleQ, AsOfQ, GroupQ, ProviderQ, StateQ
 from tacmap.api.routers.export import FILES, graph_file
 from tacmap.graph.export import FORMATS
 from tacmap.viz.filters import KINDS

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from tacmap.api.cache import SnapshotDep
 from tacmap.api.deps import PageDep, Viewer
 from tacmap.api.errors import error_responses
-from tacmap.api.routers.common import (
+from tacmap.api.listing import (
     RAW_SWITCH,
     Format,
     FormatDep,
@@ -17,8 +18,7 @@ from tacmap.api.routers.common import (
     listing,
     same,
 )
-from tacmap.api.routers.schemas import NetworkOut
-from tacmap.api.routers.snapshot import SnapshotDep
+from tacmap.api.schemas import NetworkOut
 
 router = APIRouter(prefix="/networks", tags=["networks"], responses=error_responses(401, 403))
 

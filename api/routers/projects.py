@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from tacmap.api.cache import SnapshotDep
 from tacmap.api.deps import PageDep, Viewer
 from tacmap.api.errors import error_responses
-from tacmap.api.routers.common import (
+from tacmap.api.listing import (
     RAW_SWITCH,
     Format,
     FormatDep,
@@ -18,8 +19,7 @@ from tacmap.api.routers.common import (
     listing,
     same,
 )
-from tacmap.api.routers.schemas import ProjectOut
-from tacmap.api.routers.snapshot import SnapshotDep
+from tacmap.api.schemas import ProjectOut
 from tacmap.graph.schema.models import ProjectStatus
 
 router = APIRouter(prefix="/projects", tags=["projects"], responses=error_responses(401, 403))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
+from tacmap.api.cache import SnapshotDep
 from tacmap.api.deps import PageDep, Viewer
 from tacmap.api.errors import NotFound, error_responses
-from tacmap.api.routers.common import (
+from tacmap.api.listing import (
     RAW_SWITCH,
     Format,
     FormatDep,
@@ -17,8 +18,7 @@ from tacmap.api.routers.common import (
     listing,
     same,
 )
-from tacmap.api.routers.schemas import ProviderDetail, ProviderOut
-from tacmap.api.routers.snapshot import SnapshotDep
+from tacmap.api.schemas import ProviderDetail, ProviderOut
 from tacmap.graph.schema.models import ProviderKind
 
 router = APIRouter(prefix="/providers", tags=["providers"], responses=error_responses(401, 403))

@@ -17,11 +17,11 @@ from typing import Annotated, Any
 import annotated_types
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
+from tacmap.api import examples
 from tacmap.api.deps import PageDep, ServicesDep, Viewer
 from tacmap.api.errors import NotFound, error_responses, invalid
 from tacmap.api.lang import LangDep
-from tacmap.api.routers import examples
-from tacmap.api.routers.common import (
+from tacmap.api.listing import (
     RAW_CSV,
     RAW_SWITCH,
     Format,
@@ -31,7 +31,7 @@ from tacmap.api.routers.common import (
     download_responses,
     listing,
 )
-from tacmap.api.routers.results import plain, result_model
+from tacmap.api.results import plain, result_model
 from tacmap.api.tables import csv_bytes, localized, table, xlsx_bytes
 from tacmap.graph.errors import TacmapError
 from tacmap.graph.queries.spec import QUESTIONS, BadParams, MetricsTable, Params, Question

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
+from tacmap.api.cache import SnapshotDep
 from tacmap.api.deps import PageDep, ServicesDep, Viewer
 from tacmap.api.errors import NotFound, error_responses
 from tacmap.api.lang import LangDep
-from tacmap.api.routers.common import (
+from tacmap.api.listing import (
     RAW_SWITCH,
     Format,
     FormatDep,
@@ -23,8 +24,7 @@ from tacmap.api.routers.common import (
     listing,
     same,
 )
-from tacmap.api.routers.schemas import ImplementationOut, StateDetail, StateOut
-from tacmap.api.routers.snapshot import SnapshotDep
+from tacmap.api.schemas import ImplementationOut, StateDetail, StateOut
 from tacmap.graph.schema.reference import countries, region_name, state_name
 from tacmap.graph.schema.regions import regions
 from tacmap.viz.i18n import group_name, use

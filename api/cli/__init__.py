@@ -269,7 +269,7 @@ def demo(ctx: typer.Context) -> None:
     else:
         out.print("the store already holds data; nothing loaded")
     stats(ctx, OutputFormat.table)
-    from tacmap.api.commands.serve import serve_demo
+    from tacmap.api.cli.serve import serve_demo
 
     serve_demo(ctx)
 
@@ -296,4 +296,4 @@ def main() -> None:
 
 
 # Commands kept in their own modules register themselves on `app` when imported.
-from tacmap.api.commands import export, iati, keys, maps, query, serve, templates  # noqa: F401
+from tacmap.api.cli import export, iati, keys, maps, query, serve, templates  # noqa: F401

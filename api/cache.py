@@ -22,7 +22,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends
 from tacmap.api.deps import ServicesDep
-from tacmap.api.routers.schemas import ExpertOut, NeedOut, NetworkOut, ProjectOut, ProviderOut, StateOut
+from tacmap.api.schemas import ExpertOut, NeedOut, NetworkOut, ProjectOut, ProviderOut, StateOut
 from tacmap.graph.schema.mapping import Edge, NodeRef, to_bundle
 from tacmap.graph.store import Store
 from tacmap.graph.store.base import Graph, StoreView

@@ -1,1 +1,0 @@
-"""Commands that ``api/cli.py`` registers by importing these modules (serve, keys)."""
