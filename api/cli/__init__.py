@@ -50,7 +50,7 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-def _language(value: str | None) -> str:
+def _language(value: str) -> str:
     """``--lang`` (else ``TACMAP_LANG``) checked: one of the six UN languages, else a usage error
     that lists them."""
     from tacmap.graph.settings import settings
@@ -63,7 +63,7 @@ def _language(value: str | None) -> str:
 
 
 LangOption = Annotated[
-    str | None,
+    str,
     typer.Option(
         "--lang",
         callback=_language,

@@ -50,7 +50,7 @@ def export(
     provider: ProviderOption = None,
     as_of: AsOfOption = None,
     node: NodeOption = None,
-    lang: LangOption = None,
+    lang: LangOption = "",
     audience: AudienceOption = "all",
 ) -> None:
     """Write the whole store as a bundle that `tacmap load` reads back, or the graph for Gephi,

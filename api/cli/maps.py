@@ -51,7 +51,7 @@ def map_command(
     provider: ProviderOption = None,
     as_of: AsOfOption = None,
     node: NodeOption = None,
-    lang: LangOption = None,
+    lang: LangOption = "",
     audience: AudienceOption = "all",
 ) -> None:
     """Draw a map (interactive HTML, works offline) and write it to a file."""

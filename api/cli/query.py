@@ -168,7 +168,7 @@ COMMON = {
     "format": (FormatOption, Format.table),
     "output": (OutputOption, None),
     "raw": (RawOption, False),
-    "lang": (LangOption, None),
+    "lang": (LangOption, ""),
     "audience": (AudienceOption, "all"),
 }
 

@@ -13,7 +13,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from tacmap.api.deps import StoreDep, Viewer
 from tacmap.api.errors import error_responses
-from tacmap.graph.ingest.templates import KINDS, file_name, template_workbook
+from tacmap.graph.ingest.template_kinds import KINDS
+from tacmap.graph.ingest.templates import file_name, template_workbook
 
 router = APIRouter(prefix="/templates", tags=["templates"], responses=error_responses(401, 403))
 

@@ -16,7 +16,8 @@ from typing import Any
 
 from tacmap.graph.ingest.validate import check_records
 from tacmap.graph.schema.mapping import to_changes
-from tacmap.graph.schema.models import TABLES, Bundle, Record, StateInfo, record_key
+from tacmap.graph.schema.models import Bundle, Record, StateInfo, record_key
+from tacmap.graph.schema.tables import TABLES
 from tacmap.graph.store.base import Store
 
 Progress = Callable[[int, int], None]

@@ -41,8 +41,8 @@ from xml.parsers import expat
 from tacmap.graph.formulas import restore
 from tacmap.graph.ingest.columns import file_name
 from tacmap.graph.ingest.problems import Collector, Limits, and_list, human_size
-from tacmap.graph.schema.models import TABLES
 from tacmap.graph.schema.reference import suggest
+from tacmap.graph.schema.tables import TABLES
 
 BOM = b"\xef\xbb\xbf"
 EXCEL_MAX_ROWS = 1_048_576

@@ -31,7 +31,8 @@ from tacmap.graph.ingest.read import LISTS_SHEET
 from tacmap.graph.ingest.template_kinds import BUNDLE, CV, KINDS
 from tacmap.graph.ingest.write import workbook_bytes
 from tacmap.graph.schema import reference
-from tacmap.graph.schema.models import LANGUAGE_LEVELS, TABLES, Bundle
+from tacmap.graph.schema.models import LANGUAGE_LEVELS, Bundle
+from tacmap.graph.schema.tables import TABLES
 
 if TYPE_CHECKING:
     from tacmap.graph.store.base import Store

@@ -34,7 +34,8 @@ from tacmap.graph.ingest.columns import COLUMNS, NO, YES, Column, file_name, key
 from tacmap.graph.ingest.problems import BundleError, Collector, Problem, and_list, count_phrase
 from tacmap.graph.ingest.read import REPORTED, RawBundle, RawTable
 from tacmap.graph.schema import reference
-from tacmap.graph.schema.models import LANGUAGE_LEVELS, RECORD_TYPES, STATED, TABLES, Basis, Bundle, Record
+from tacmap.graph.schema.models import LANGUAGE_LEVELS, RECORD_TYPES, STATED, Basis, Bundle, Record
+from tacmap.graph.schema.tables import TABLES
 
 Progress = Callable[[int, int], None]
 Message = Callable[[], str]

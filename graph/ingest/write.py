@@ -25,7 +25,8 @@ from typing import Any
 
 from tacmap.graph.formulas import neutralise
 from tacmap.graph.ingest.columns import COLUMNS, file_name, format_cell
-from tacmap.graph.schema.models import TABLES, Bundle
+from tacmap.graph.schema.models import Bundle
+from tacmap.graph.schema.tables import TABLES
 
 FORMATS = ("dir", "zip", "xlsx")
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry

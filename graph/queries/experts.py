@@ -286,7 +286,7 @@ def shortlist_for(store: Store, state: str, article: int, form: str, k: int = 5)
 
 def _index(g: Any) -> dict[str, Any]:
     """Experts by article with their nationality and listed forms; needs with their State and article."""
-    by_article: dict[int, list[tuple[str, str, list[str]]]] = {}
+    by_article: dict[int, list[tuple[str, str, list[str], Any, list[Any], Any]]] = {}
     nationality: dict[str, list[str]] = {}
     expertise: list[tuple[str, int, list[str]]] = []
     need_state: dict[str, list[str]] = {}
@@ -333,6 +333,7 @@ def embedded(
     """The rows of ``experts.cypher``, computed on the embedded store's networkx projection."""
     ix = store.memo("experts.index", _index)
     g = store.projection()
+    requests: list[tuple[Any, Any, Any, str | None]]
     if need is not None:
         props = g.nodes[("Need", need)] if ("Need", need) in g else None
         requests = [(s, a, props.get("form"), need) for s, a in ix["needs"].get(need, ())] if props else []

@@ -62,7 +62,9 @@ class Fragmentation(Result):
         return {**Result.to_dict(self), "explanation": self.explanation}
 
 
-def params(*, as_of: date | str | None = None, state: str | None = None, group: str | None = None) -> dict:
+def params(
+    *, as_of: date | str | None = None, state: str | None = None, group: str | None = None
+) -> dict[str, Any]:
     return {"as_of": as_of_iso(as_of), "state": state, "group": group}
 
 

@@ -236,7 +236,7 @@ def to_records(table: pd.DataFrame) -> list[dict[str, Any]]:
             value = value.item()
         return None if isinstance(value, float) and math.isnan(value) else value
 
-    return [{k: plain(v) for k, v in rec.items()} for rec in table.to_dict(orient="records")]
+    return [{str(k): plain(v) for k, v in rec.items()} for rec in table.to_dict(orient="records")]
 
 
 def to_json(table: pd.DataFrame, path: str | Path | None = None) -> str:

@@ -38,7 +38,7 @@ from typing import Any
 
 import networkx as nx
 from tacmap.graph.queries._results import Result
-from tacmap.graph.store.base import Store
+from tacmap.graph.store.base import Projection, Store
 from tacmap.graph.store.cypher import RawQuery
 
 LOUVAIN_SEED = 2009
@@ -127,7 +127,7 @@ def _r(x: float) -> float:
     return round(float(x), DIGITS)
 
 
-def _bipartite_betweenness(graph: nx.Graph, top: set[int]) -> dict[int, float]:
+def _bipartite_betweenness(graph: nx.Graph[int], top: set[int]) -> dict[int, float]:
     """``networkx.bipartite.betweenness_centrality`` with a guard for degenerate graphs (max 0)."""
     raw = nx.betweenness_centrality(graph, normalized=False, weight=None)
     bottom = set(graph) - top
@@ -147,7 +147,7 @@ def _bipartite_betweenness(graph: nx.Graph, top: set[int]) -> dict[int, float]:
     }
 
 
-def group_betweenness(graph: nx.Graph, groups: list[list[int]]) -> list[float]:
+def group_betweenness(graph: nx.Graph[int], groups: list[list[int]]) -> list[float]:
     """Normalised group betweenness centrality of each group, endpoints excluded: for every ordered
     pair (s, t) of distinct nodes outside the group, the share of shortest s–t paths (in hops) that
     pass through a node of the group, summed and divided by (n − c)(n − c − 1).
@@ -196,24 +196,24 @@ def group_betweenness(graph: nx.Graph, groups: list[list[int]]) -> list[float]:
     ]
 
 
-def compute_broker_metrics(g: nx.MultiDiGraph) -> BrokerMetrics:
+def compute_broker_metrics(g: Projection) -> BrokerMetrics:
     """:func:`broker_metrics` on a projection ``g`` (nodes ``(label, key)``, edges keyed by type)."""
     providers: dict[str, dict[str, Any]] = {}
     networks: dict[str, dict[str, Any]] = {}
     live: list[tuple[str, str]] = []
     for ref, props in g.nodes(data=True):
         if ref[0] == "Provider":
-            providers[ref[1]] = props
+            providers[str(ref[1])] = props
         elif ref[0] == "Network":
-            networks[ref[1]] = props
+            networks[str(ref[1])] = props
         elif ref[0] == "Project" and props.get("status") != "cancelled":
-            live.append(ref)
+            live.append((ref[0], str(ref[1])))
     weight: Counter[tuple[str, str]] = Counter()
     cofunded: Counter[tuple[str, str]] = Counter()
     funded: Counter[str] = Counter()
     for ref in sorted(live):
-        funders = sorted({u[1] for u, _, kind in g.in_edges(ref, keys=True) if kind == "FUNDS"})
-        states = sorted({v[1] for _, v, kind in g.out_edges(ref, keys=True) if kind == "BENEFITS"})
+        funders = sorted({str(u[1]) for u, _, kind in g.in_edges(ref, keys=True) if kind == "FUNDS"})
+        states = sorted({str(v[1]) for _, v, kind in g.out_edges(ref, keys=True) if kind == "BENEFITS"})
         if not states:
             continue
         for f in funders:
@@ -225,13 +225,13 @@ def compute_broker_metrics(g: nx.MultiDiGraph) -> BrokerMetrics:
     members: dict[str, list[str]] = defaultdict(list)
     for src, dst, kind in g.edges(keys=True):
         if kind == "MEMBER_OF" and dst[0] == "Network":
-            members[dst[1]].append(src[1])
+            members[str(dst[1])].append(str(src[1]))
 
     linked_providers = sorted({f for f, _ in weight})
     linked_states = sorted({s for _, s in weight})
     pid = {p: i for i, p in enumerate(linked_providers)}
     sid = {s: len(pid) + i for i, s in enumerate(linked_states)}
-    bip = nx.Graph()
+    bip: nx.Graph[int] = nx.Graph()
     bip.add_nodes_from(range(len(pid) + len(sid)))
     bip.add_weighted_edges_from((pid[f], sid[s], w) for (f, s), w in sorted(weight.items()))
     top = set(pid.values())
@@ -241,7 +241,7 @@ def compute_broker_metrics(g: nx.MultiDiGraph) -> BrokerMetrics:
         states_of[f].add(s)
 
     # communities of providers
-    pg = nx.Graph()
+    pg: nx.Graph[int] = nx.Graph()
     pg.add_nodes_from(range(len(pid)))
     pair_weight: Counter[tuple[str, str]] = Counter(cofunded)
     for p, q in combinations(linked_providers, 2):
@@ -316,14 +316,14 @@ def compute_broker_metrics(g: nx.MultiDiGraph) -> BrokerMetrics:
 # -- the embedded twin of networks.cypher ------------------------------------------------------------
 
 
-def _members(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
+def _members(g: Projection) -> list[dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
     for ref, props in g.nodes(data=True):
         if ref[0] == "Network":
-            rows[ref[1]] = {"network": ref[1], "name": props.get("name"), "members": []}
+            rows[str(ref[1])] = {"network": ref[1], "name": props.get("name"), "members": []}
     for src, dst, kind in g.edges(keys=True):
         if kind == "MEMBER_OF" and dst[0] == "Network" and src[0] == "State":
-            rows[dst[1]]["members"].append(src[1])
+            rows[str(dst[1])]["members"].append(src[1])
     for row in rows.values():
         row["members"] = sorted(set(row["members"]))
     return list(rows.values())

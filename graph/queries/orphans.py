@@ -75,7 +75,8 @@ def orphans(store: Store, *, as_of: date | str | None = None, group: str | None 
 
 def _need_counts(store: Store) -> dict[str, tuple[int, int]]:
     def build(_graph: Any) -> dict[str, tuple[int, int]]:
-        needs, high = Counter(), Counter()
+        needs: Counter[str] = Counter()
+        high: Counter[str] = Counter()
         for n in portfolio(store).needs:
             needs[n.state] += 1
             high[n.state] += n.priority == "high"

@@ -297,7 +297,7 @@ def to_bundle(nodes: dict[NodeRef, dict[str, Any]], edges: list[Edge]) -> Bundle
                     },
                     regions=targets(ref, "REACHES"),
                     articles=targets(ref, "ADDRESSES"),
-                    basis={e.dst[1]: edge_basis(e.props) for e in addresses},
+                    basis={int(e.dst[1]): edge_basis(e.props) for e in addresses},
                     forms=sorted(addresses[0].props.get("forms") or []) if addresses else [],
                     start=props["start"],
                     end=props["end"],
