@@ -1,19 +1,17 @@
-"""Question 8, presence (who works where): a hand-built world on both stores, the seed on both
-stores, and random worlds against a direct reference (graph/queries/README.md section 8)."""
+"""Question 8, presence (who works where): a hand-built world on both stores and random worlds
+against a direct reference (graph/queries/README.md section 8); the seed on both stores is in
+tests/test_questions_both_stores.py, with every other question."""
 
 from __future__ import annotations
 
 import math
 from datetime import date
 
-import pytest
 from hypothesis import given, settings
-from tacmap.graph.queries import presence as pq
 from tacmap.graph.queries.presence import presence
 from tacmap.graph.schema.models import Bundle
-from tacmap.graph.store import EmbeddedStore
 
-from tests.worlds import SEED_AS_OF, canonical, group_of, reset, seed_bundle, small_worlds, supply, world
+from tests.worlds import group_of, reset, small_worlds, supply, world
 from tests.worlds import project as P
 
 AS_OF = "2024-06-01"
@@ -119,29 +117,3 @@ def test_random_worlds_match_the_reference(store):
                 assert r.group == group_of(key[1])
 
     check()
-
-
-@pytest.mark.slow
-def test_seed_world_identical_on_both_stores(neo4j_store_session, tmp_path):
-    data = seed_bundle()
-    embedded = EmbeddedStore(tmp_path / "e")
-    try:
-        reset(embedded, data)
-        reset(neo4j_store_session, data)
-        day = SEED_AS_OF.isoformat()
-        for filters in ({}, {"state": "KEN"}, {"group": "african", "article": 6}, {"provider": "unodc"}):
-            raw = [
-                canonical(s.answer(pq.RAW, **pq.params(as_of=day, **filters)))
-                for s in (embedded, neo4j_store_session)
-            ]
-            assert raw[0] == raw[1] and raw[0]
-            answers = [
-                [r.to_dict() for r in presence(s, as_of=day, **filters)]
-                for s in (embedded, neo4j_store_session)
-            ]
-            assert answers[0] == answers[1]
-        assert {(r.provider, r.state) for r in presence(embedded, as_of=day)} == set(
-            ref_presence(data, SEED_AS_OF)
-        )
-    finally:
-        embedded.close()
