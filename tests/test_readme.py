@@ -142,3 +142,25 @@ def test_ci_runs_the_readme_check_command() -> None:
     first = next(line for line in fenced(README, "bash") if line.startswith("scripts/check"))
     assert first == "scripts/check"
     assert os.access(ROOT / "scripts" / "check", os.X_OK)
+
+
+def test_the_documented_problem_messages_are_what_the_reader_says(tmp_path: Path) -> None:
+    """The README's example bundle (its projects.csv and needs.csv rows, a provider file for their
+    funders), with an end before its start in projects.csv row 5 and KEM in needs.csv row 3,
+    gives the two problem lines the README quotes, word for word."""
+    from tacmap.graph.ingest.bundle import read_bundle
+    from tacmap.graph.ingest.problems import BundleError
+
+    quoted = re.findall(r"^(\w+\.csv row \d+, column .+)$", README, flags=re.MULTILINE)
+    assert len(quoted) == 2
+    csv = dict(re.findall(r"`(\w+\.csv)`:\n\n```csv\n(.*?)```", README, flags=re.DOTALL))
+    header, project = csv["projects.csv"].splitlines()
+    late = project.replace("p-ken-mla", "p-late").replace("2008-01-01,2010-12-31", "2011-06-01,2010-05-31")
+    projects = [project.replace("p-ken-mla", f"p-ken-{n}") for n in (1, 2)]
+    (tmp_path / "projects.csv").write_text("\n".join([header, project, *projects, late]) + "\n")
+    (tmp_path / "needs.csv").write_text(csv["needs.csv"] + "n-kem-46,KEM,46,legal_advice,high,2009-03-01,\n")
+    (tmp_path / "providers.csv").write_text("id,name,kind\ndfid,DFID,bilateral\nunodc,UNODC,un_entity\n")
+    with pytest.raises(BundleError) as refused:
+        read_bundle(tmp_path)
+    said = [str(problem) for problem in refused.value.problems]
+    assert said == sorted(quoted), said
