@@ -44,18 +44,13 @@ def plain_row(row: Any) -> dict[str, Any]:
     return dict(row)
 
 
-# Fields holding a State's name -> the field with its ISO3 code; `name` only in answers whose rows are
-# States (an expert's or a network's name is not a State's).
-STATE_NAME_FIELDS = {"state_name": "state", "peer_name": "peer"}
-ROWS_NAMED_BY_STATE = frozenset({"orphans", "fragmentation", "darlings"})
-
-
-def localized(question: str, rows: Sequence[Any], lang: str) -> Sequence[Any]:
+def localized(rows: Sequence[Any], fields: Mapping[str, str], lang: str) -> Sequence[Any]:
     """An answer's rows with State names in ``lang`` (M49 names from reference data), as plain
-    dicts; English rows are returned as they are (the questions name States in English)."""
-    if lang == "en":
+    dicts; ``fields`` maps each field holding a State's name to the field with its ISO3 code (the
+    question's ``state_fields``). English rows are returned as they are (the questions name States
+    in English)."""
+    if lang == "en" or not fields:
         return rows
-    fields = dict(STATE_NAME_FIELDS, **({"name": "state"} if question in ROWS_NAMED_BY_STATE else {}))
     known = countries()
     out = []
     for row in map(plain_row, rows):

@@ -54,8 +54,6 @@ class Audience:
 
 EVERYONE = Audience(everything=True)
 PUBLIC = Audience()
-# Questions whose rows are needs (or about one): asked of a view; the others are aggregates.
-NEED_QUESTIONS = frozenset({"gaps", "pairings", "experts"})
 
 
 def parse_audience(text: str) -> Audience:

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 import networkx as nx
 from babel import Locale
 from markupsafe import Markup, escape
+from tacmap.graph.queries.spec import QUESTIONS
 from tacmap.graph.schema.reference import UN_LANGUAGES
 from tacmap.graph.store.base import Store
 from tacmap.viz import templates
@@ -30,14 +31,9 @@ MAP_TITLES = {
     "gaps": N_("Gap map: needs covered, nearly covered, or not at all"),
     "pairings": N_("Pairing map: South–South peers who could help"),
 }
-TABLES = (  # path, title, whether the page's filters apply
-    ("/overlaps", N_("Overlaps: possible duplication"), True),
-    ("/gaps", N_("Gaps, with near misses"), True),
-    ("/matrix", N_("Needs-vs-supply matrix"), True),
-    ("/orphans", N_("Orphans: States with needs and no live project"), True),
-    ("/fragmentation", N_("Fragmentation: providers per State"), True),
-    ("/pairings", N_("South–South pairings"), True),
-    ("/networks/metrics", N_("Networks and brokers"), False),
+# path, title, whether the page's filters apply: the questions (graph/queries/spec.py), then the records
+TABLES = (
+    *((q.path, q.title, q.shape != "metrics") for q in QUESTIONS if q.on_home),
     ("/states", N_("States"), False),
     ("/providers", N_("Providers"), False),
     ("/networks", N_("Networks"), False),

@@ -208,6 +208,12 @@ def extract() -> Catalog:
         root, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
     ):
         catalog.add(message, locations=[(f"viz/{filename}", lineno)], auto_comments=comments, context=context)
+    from tacmap.graph.queries.spec import QUESTIONS
+
+    for q in (q for q in QUESTIONS if q.on_home):  # their titles head the home page's tables
+        catalog.add(
+            q.title, locations=[("graph/queries/spec.py", 0)], auto_comments=["the title of a question"]
+        )
     return catalog
 
 

@@ -1,36 +1,33 @@
-"""``tacmap query QUESTION``: the coordination questions on the command line.
+"""``tacmap query QUESTION``: the coordination questions on the command line, one command per entry
+of :data:`tacmap.graph.queries.spec.QUESTIONS`, its options generated from the question's parameter
+model (``limit_per_need`` is ``--limit-per-need``), so they are the API's parameters with the same
+defaults, bounds and rules.
 
-Same parameters, semantics and field names as the API (both call the functions in
-``graph/queries``); answers print as a table, or as JSON, CSV or XLSX (``-o`` for a file). State names
-are in the language of ``--lang`` (or ``TACMAP_LANG``); the rest is English, like the API's JSON.
+Answers print as a table, or as JSON, CSV or XLSX (``-o`` for a file). State names are in the
+language of ``--lang`` (or ``TACMAP_LANG``); the rest is English, like the API's JSON.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+import re
 from datetime import date
-from enum import StrEnum
+from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
+import annotated_types
 import typer
 from rich.table import Table
 from tacmap.api.cli import AudienceOption, LangOption, app, out, state
-from tacmap.api.tables import csv_bytes, localized, plain_row, table, xlsx_bytes
 from tacmap.graph.errors import TacmapError
-from tacmap.graph.visibility import EVERYONE, NEED_QUESTIONS, NeedView, parse_audience
+from tacmap.graph.queries.spec import QUESTIONS, BadParams, Params, Question
 
-
-class Question(StrEnum):
-    overlaps = "overlaps"
-    gaps = "gaps"
-    matrix = "matrix"
-    orphans = "orphans"
-    fragmentation = "fragmentation"
-    darlings = "darlings"
-    pairings = "pairings"
-    experts = "experts"
-    networks = "networks"
+questions = typer.Typer(
+    help="Ask a coordination question (each takes --help): " + ", ".join(q.name for q in QUESTIONS) + ".",
+    no_args_is_help=True,
+)
+app.add_typer(questions, name="query")
 
 
 class Format(StrEnum):
@@ -40,66 +37,49 @@ class Format(StrEnum):
     xlsx = "xlsx"
 
 
-def _answer(question: Question, store: Any, f: dict[str, Any]) -> list[Any]:
-    """Call the question's function with the filters it takes."""
-    from tacmap.graph.queries import (
-        experts,
-        fragmentation,
-        gaps,
-        matrix,
-        networks,
-        orphans,
-        overlaps,
-        pairings,
-    )
-
-    calls: dict[Question, Callable[[], Any]] = {
-        Question.overlaps: lambda: overlaps.overlaps(
-            store,
-            state=f["state"],
-            article=f["article"],
-            provider=f["provider"],
-            group=f["group"],
-            start=f["start"],
-            end=f["end"],
-        ),
-        Question.gaps: lambda: gaps.gaps(
-            store,
-            as_of=f["as_of"],
-            state=f["state"],
-            article=f["article"],
-            group=f["group"],
-            form=f["form"],
-            need=f["need"],
-        ),
-        Question.matrix: lambda: matrix.to_records(
-            matrix.matrix(store, *(f["by"] or "article,group").split(",", 1), as_of=f["as_of"])
-        ),
-        Question.orphans: lambda: orphans.orphans(store, as_of=f["as_of"], group=f["group"]),
-        Question.fragmentation: lambda: fragmentation.fragmentation(
-            store, as_of=f["as_of"], state=f["state"], group=f["group"], by_chapter=f["by"] == "chapter"
-        ),
-        Question.darlings: lambda: fragmentation.darlings(
-            store, k=f["k"], as_of=f["as_of"], group=f["group"]
-        ),
-        Question.pairings: lambda: pairings.pairings(
-            store, need=f["need"], state=f["state"], group=f["group"], article=f["article"]
-        ),
-        Question.experts: lambda: _shortlist(experts, store, f),
-        Question.networks: lambda: networks.network_members(store),
-    }
-    try:
-        return list(calls[question]())
-    except (LookupError, ValueError) as exc:
-        raise TacmapError(str(exc).strip("'\"")) from None
+def option(name: str) -> str:
+    """The command-line spelling of a parameter: ``limit_per_need`` -> ``--limit-per-need``."""
+    return "--" + name.replace("_", "-")
 
 
-def _shortlist(experts: Any, store: Any, f: dict[str, Any]) -> list[Any]:
-    if f["need"]:
-        return experts.shortlist(store, f["need"], k=f["k"])
-    if f["state"] and f["article"] and f["form"]:
-        return experts.shortlist_for(store, f["state"], f["article"], f["form"], k=f["k"])
-    raise TacmapError("experts needs --need, or --state, --article and --form together")
+def _options(message: str, q: Question) -> str:
+    """A question's message with the `names` of its parameters spelled as options."""
+    return re.sub(r"`(\w+)`", lambda m: option(m[1]) if m[1] in q.params.model_fields else m[0], message)
+
+
+def usage_error(exc: BadParams, q: Question) -> TacmapError:
+    """The first problem as the command line words it."""
+    p = exc.problems[0]
+    if p.is_date:
+        return TacmapError(f"{option(p.name)} {p.value!r} is not a date: use YYYY-MM-DD")
+    message = _options(p.message, q)
+    if option(p.name) in message:  # a rule between parameters names them itself
+        return TacmapError(message)
+    return TacmapError(f"{option(p.name)} {p.value!r}: {message}")
+
+
+def _cli_type(annotation: Any) -> Any:
+    """What typer can parse for a field's type: dates as text (checked by the model), ``X | None`` as X."""
+    choices = [a for a in get_args(annotation) if a is not type(None)] or [annotation]
+    kind = choices[0]
+    kind = get_args(kind)[0] if get_args(kind) else kind  # Annotated[date, ...] -> date
+    if kind is date:
+        return str
+    return kind if isinstance(kind, type) and (issubclass(kind, Enum) or kind in (bool, int, str)) else str
+
+
+def _option(q: Question, name: str, spec: Any) -> Any:
+    bounds: dict[str, Any] = {}
+    for rule in spec.metadata:
+        if isinstance(rule, annotated_types.Ge):
+            bounds["min"] = rule.ge
+        if isinstance(rule, annotated_types.Le):
+            bounds["max"] = rule.le
+    kind = _cli_type(spec.annotation)
+    help_text = _options(spec.description or "", q)
+    flag = option(name) if kind is not bool else f"{option(name)}/--no-{name.replace('_', '-')}"
+    typed = kind if spec.default is not None or kind is bool else kind | None
+    return Annotated[typed, typer.Option(flag, help=help_text, **bounds)]
 
 
 def _print_table(columns: list[str], rows: list[dict[str, Any]]) -> None:
@@ -115,76 +95,48 @@ def _print_table(columns: list[str], rows: list[dict[str, Any]]) -> None:
     out.print(f"{len(rows)} rows")
 
 
-@app.command("query")
-def query(
-    ctx: typer.Context,
-    question: Annotated[Question, typer.Argument(help="Which question to ask.")],
-    state_: Annotated[str | None, typer.Option("--state", help="ISO3 code of a State.")] = None,
-    article: Annotated[int | None, typer.Option(min=1, max=71, help="UNCAC article 1-71.")] = None,
-    provider: Annotated[str | None, typer.Option(help="Provider id.")] = None,
-    group: Annotated[str | None, typer.Option(help="UN regional group: african, asia_pacific, ...")] = None,
-    need: Annotated[str | None, typer.Option(help="Need id (gaps, pairings, experts).")] = None,
-    form: Annotated[str | None, typer.Option(help="Form of assistance, e.g. legal_advice.")] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Day to judge coverage on (default today).")
-    ] = None,
-    start: Annotated[str | None, typer.Option(help="Overlaps: period start (YYYY-MM-DD).")] = None,
-    end: Annotated[str | None, typer.Option(help="Overlaps: period end (YYYY-MM-DD).")] = None,
-    k: Annotated[int, typer.Option(min=1, help="How many (experts shortlist, darlings).")] = 5,
-    by: Annotated[
-        str | None,
-        typer.Option(help="Matrix: two of article,chapter,group,form,level; fragmentation: chapter."),
-    ] = None,
-    format: Annotated[Format, typer.Option("--format", help="table, json, csv or xlsx.")] = Format.table,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
-    raw: Annotated[
-        bool,
-        typer.Option(
-            "--raw",
-            help="CSV: values exactly as stored (by default a text starting with =, +, -, @, tab or carriage "
-            "return gets a ' in front, so a spreadsheet shows it rather than running it).",
-        ),
-    ] = False,
-    lang: LangOption = "en",
-    audience: AudienceOption = "all",
-) -> None:
-    """Ask a coordination question: overlaps, gaps, matrix, orphans, fragmentation, darlings, pairings,
-    experts (a balanced shortlist for a need), networks."""
-    for name, value in (("--as-of", as_of), ("--start", start), ("--end", end)):
-        if value is not None:
-            try:
-                date.fromisoformat(value)
-            except ValueError:
-                raise TacmapError(f"{name} {value!r} is not a date: use YYYY-MM-DD") from None
-    filters = {
-        "state": state_.upper() if state_ else None,
-        "article": article,
-        "provider": provider,
-        "group": group,
-        "need": need,
-        "form": form,
-        "as_of": as_of,
-        "start": start,
-        "end": end,
-        "k": k,
-        "by": by,
-    }
+def rows_of(q: Question, params: Params, result: Any) -> list[Any]:
+    """The answer as a list of rows: the matrix's cells, or the metrics table named by ``--table``."""
+    if q.shape == "matrix":
+        from tacmap.graph.queries.matrix import to_records
+
+        return to_records(result)
+    if q.shape == "metrics":
+        chosen: str = params.table.value  # type: ignore[attr-defined]
+        return list(getattr(result, chosen))
+    return list(result)
+
+
+def run(ctx: typer.Context, q: Question, values: dict[str, Any], shown: dict[str, Any]) -> None:
+    """Check the parameters, ask the question, print or write the answer."""
+    from tacmap.api.tables import csv_bytes, localized, plain_row, table, xlsx_bytes
+    from tacmap.graph.visibility import EVERYONE, NeedView, parse_audience
+
+    try:
+        params = q.check(**values)
+    except BadParams as exc:
+        raise usage_error(exc, q) from None
     store = state(ctx).store
-    seen = parse_audience(audience)
-    if seen is not EVERYONE and question.value in NEED_QUESTIONS:  # aggregates count every need
+    seen = parse_audience(shown["audience"])
+    if seen is not EVERYONE and q.names_needs:  # aggregates count every need
         store = NeedView(store, seen)
-    rows = localized(question.value, _answer(question, store, filters), lang)
+    try:
+        rows = rows_of(q, params, q.ask(store, params))
+    except (LookupError, ValueError) as exc:
+        raise TacmapError(str(exc).strip("'\"")) from None
+    rows = list(localized(rows, q.state_fields, shown["lang"]))
     columns, flat = table(rows)
-    if format is Format.xlsx:
-        target = output or Path(f"{question.value}-{date.today().isoformat()}.xlsx")
-        target.write_bytes(xlsx_bytes({question.value: (columns, flat)}))
+    fmt, output = shown["format"], shown["output"]
+    if fmt is Format.xlsx:
+        target = output or Path(f"{q.name}-{date.today().isoformat()}.xlsx")
+        target.write_bytes(xlsx_bytes({q.name: (columns, flat)}))
         out.print(f"wrote {len(flat)} rows to {target}")
         return
-    if format is Format.table and output is None:
+    if fmt is Format.table and output is None:
         _print_table(columns, flat)
         return
-    if format is Format.csv:
-        text = csv_bytes(columns, flat, raw).decode("utf-8-sig")
+    if fmt is Format.csv:
+        text = csv_bytes(columns, flat, shown["raw"]).decode("utf-8-sig")
     else:
         import json
 
@@ -194,3 +146,55 @@ def query(
         out.print(f"wrote {len(flat)} rows to {output}")
     else:
         typer.echo(text)
+
+
+FormatOption = Annotated[Format, typer.Option("--format", help="table, json, csv or xlsx.")]
+OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")]
+RawOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw",
+        help="CSV: values exactly as stored (by default a text starting with =, +, -, @, tab or carriage "
+        "return gets a ' in front, so a spreadsheet shows it rather than running it).",
+    ),
+]
+COMMON = {
+    "format": (FormatOption, Format.table),
+    "output": (OutputOption, None),
+    "raw": (RawOption, False),
+    "lang": (LangOption, "en"),
+    "audience": (AudienceOption, "all"),
+}
+
+
+def command(q: Question) -> Any:
+    """The ``tacmap query <name>`` function, its signature built from the parameter model."""
+    fields = q.params.model_fields
+
+    def ask(ctx: typer.Context, **values: Any) -> None:
+        shown = {name: values.pop(name) for name in COMMON}
+        run(ctx, q, values, shown)
+
+    parameters = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)]
+    annotations: dict[str, Any] = {"ctx": typer.Context, "return": None}
+    for name, spec in fields.items():
+        annotation = _option(q, name, spec)
+        parameters.append(
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=spec.default
+            )
+        )
+        annotations[name] = annotation
+    for name, (annotation, default) in COMMON.items():
+        parameters.append(
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+        )
+        annotations[name] = annotation
+    ask.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    ask.__annotations__ = annotations
+    ask.__doc__ = f"{q.title}. {_options(q.doc, q)}"
+    return ask
+
+
+for _q in QUESTIONS:
+    questions.command(_q.name)(command(_q))

@@ -9,7 +9,6 @@ people open them in spreadsheets; ``?raw=1`` gives the values as they are, for a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from datetime import date
@@ -18,10 +17,10 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, Field
 from tacmap.api.deps import Page
 from tacmap.api.tables import csv_bytes, plain_row, table, xlsx_bytes
-from tacmap.graph.schema.reference import UN_GROUPS
+from tacmap.graph.queries.spec import IsoDay, UnGroup
 
 T = TypeVar("T")
 
@@ -66,24 +65,11 @@ RAW_SWITCH = [Depends(raw_switch)]
 
 StateQ = Annotated[str | None, Query(description="Only this State (ISO3).", examples=["KEN"])]
 ArticleQ = Annotated[int | None, Query(ge=1, le=71, description="Only this UNCAC article.", examples=[6])]
-UnGroup = StrEnum("UnGroup", {code: code for code in UN_GROUPS})  # type: ignore[misc]
 GroupQ = Annotated[
     UnGroup | None,
     Query(description="UN regional group (primary group of the State).", examples=["african"]),
 ]
 ProviderQ = Annotated[str | None, Query(description="Only this provider (id).", examples=["unodc"])]
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _iso_day(value: object) -> object:
-    """Only ``YYYY-MM-DD``: pydantic alone also takes a number of seconds (``as_of=0`` was 1970-01-01)."""
-    if not isinstance(value, date) and not (isinstance(value, str) and ISO_DAY.fullmatch(value)):
-        raise ValueError("use a date as YYYY-MM-DD, e.g. 2009-09-01")
-    return value
-
-
-IsoDay = Annotated[date, BeforeValidator(_iso_day)]
-
 AsOfQ = Annotated[
     IsoDay | None, Query(description="The day to look at (default: today).", examples=["2009-09-01"])
 ]

@@ -189,3 +189,40 @@ MATRIX: dict[str, Any] = {
         }
     ],
 }
+
+NETWORK_MEMBERS: dict[str, Any] = {
+    "network": "eaaaca",
+    "name": "East African Association of Anti-Corruption Authorities (EAAACA)",
+    "members": ["BDI", "KEN", "RWA", "TZA", "UGA"],
+    "size": 5,
+}
+
+PRESENCE: dict[str, Any] = {
+    "provider": "cida",
+    "provider_name": "Canadian International Development Agency (CIDA)",
+    "state": "KEN",
+    "state_name": "Kenya",
+    "group": "african",
+    "projects": 1,
+    "funded": 1,
+    "implemented": 0,
+    "budget_usd": 1506000.0,
+    "unbudgeted_projects": 0,
+    "project_ids": ["prj-0217"],
+    "as_of": "2009-09-01",
+    "explanation": "cida funds 1 live project benefiting KEN on 2009-09-01; its part of their budgets: USD 1,506,000",
+}
+
+# The example answer of each question in graph/queries/spec.py, by its name.
+ANSWERS: dict[str, dict[str, Any]] = {
+    "overlaps": OVERLAP,
+    "gaps": GAP,
+    "matrix": MATRIX,
+    "orphans": ORPHAN,
+    "fragmentation": FRAGMENTATION,
+    "pairings": PAIRING,
+    "experts": SHORTLIST_ENTRY,
+    "network-metrics": BROKER_METRICS,
+    "networks": NETWORK_MEMBERS,
+    "presence": PRESENCE,
+}
