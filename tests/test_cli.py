@@ -130,7 +130,9 @@ def test_query_prints_the_same_answers_as_the_question_functions(tmp_path: Path)
         (o.project_a, o.project_b) for o in overlaps(store)
     ]
 
-    csv_text = tacmap(*data, "query", "matrix", "--rows", "chapter", "--cols", "group", "--format", "csv").stdout
+    csv_text = tacmap(
+        *data, "query", "matrix", "--rows", "chapter", "--cols", "group", "--format", "csv"
+    ).stdout
     assert csv_text.splitlines()[0].startswith("chapter,group,needs,covered")
 
     sheet = tmp_path / "orphans.xlsx"
