@@ -9,24 +9,27 @@ from __future__ import annotations
 from typing import Any
 
 OVERLAP: dict[str, Any] = {
-    "project_a": "prj-0222",
-    "project_b": "prj-0224",
-    "title_a": "Support to codes of conduct for public officials in Niger (illustrative)",
-    "title_b": "Capacity building on codes of conduct for public officials in Niger (illustrative)",
-    "states": ["NER"],
-    "articles": [8, 14],
+    "project_a": "prj-0276",
+    "project_b": "prj-0281",
+    "title_a": "Strengthening international cooperation in Burkina Faso (illustrative)",
+    "title_b": "Strengthening international cooperation in Burkina Faso (illustrative)",
+    "states": ["BFA"],
+    "articles": [43, 44],
     "forms": [],
-    "start": "2009-07-31",
-    "end": "2011-01-12",
-    "overlap_days": 531,
+    "start": "2011-01-14",
+    "end": "2011-12-08",
+    "overlap_days": 329,
     "funders_a": ["ec"],
-    "funders_b": ["worldbank"],
+    "funders_b": ["norad"],
     "implementer_a": "ec",
-    "implementer_b": "worldbank",
-    "score": 0.7422,
-    "score_parts": {"articles": 0.5, "states": 1.0, "period": 0.969, "forms": 0.5},
-    "explanation": "prj-0222 (funded by ec) and prj-0224 (funded by worldbank) both benefit NER on articles 8, 14 "
-    "for 531 days (2009-07-31 to 2011-01-12); forms named by both: none; no common funder",
+    "implementer_b": "unodc",
+    "score": 0.7803,
+    "score_parts": {"articles": 0.6667, "text": 1.0, "states": 1.0, "period": 0.9014, "forms": 0.0},
+    "basis_a": ["stated", "stated"],
+    "basis_b": ["stated", "stated"],
+    "explanation": "prj-0276 (funded by ec) and prj-0281 (funded by norad) both benefit BFA: article 43 stated by "
+    "both; article 44 stated by both; descriptions 1.00 alike; 329 days in common (2011-01-14 to 2011-12-08); forms "
+    "named by both: none; no common funder; score 0.78",
 }
 
 PAIRING: dict[str, Any] = {
@@ -129,6 +132,7 @@ GAP: dict[str, Any] = {
             "start": "2010-09-30",
             "end": "2011-03-31",
             "days_since_end": 0,
+            "basis": "stated",
         }
     ],
     "explanation": "ALB needs capacity_building on article 10 (Public reporting), high priority; no live project "
