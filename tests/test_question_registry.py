@@ -176,6 +176,13 @@ def test_same_result_fields(name: str, api: Api, data_dir: Path) -> None:
     else:
         over_http = body["items"]
     assert over_http and set(rows[0]) == set(over_http[0])
+    # the example the API documents has the fields a real answer has
+    if q.shape == "rows":
+        assert set(q.example) == set(over_http[0])
+    elif q.shape == "matrix":
+        assert set(q.example) == set(body) and set(q.example["items"][0]) == set(over_http[0])
+    else:
+        assert set(q.example) == set(body)
 
 
 NEED_QUESTIONS = [q.name for q in QUESTIONS if q.names_needs]

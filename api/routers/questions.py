@@ -17,7 +17,6 @@ from typing import Annotated, Any
 import annotated_types
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
-from tacmap.api import examples
 from tacmap.api.deps import PageDep, ServicesDep, Viewer
 from tacmap.api.errors import NotFound, error_responses, invalid
 from tacmap.api.lang import LangDep
@@ -164,7 +163,7 @@ for _q in QUESTIONS:
         response_model=_response_model(_q),
         dependencies=RAW_SWITCH,
         responses={
-            **download_responses(examples.ANSWERS[_q.name], paged=_q.shape == "rows"),
+            **download_responses(dict(_q.example), paged=_q.shape == "rows"),
             **(error_responses(404) if any(f == "need" for f in _q.params.model_fields) else {}),
         },
         summary=_q.title,

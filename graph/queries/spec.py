@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from tacmap.graph.queries import examples
 from tacmap.graph.schema.reference import UN_GROUPS
 
 if TYPE_CHECKING:
@@ -212,6 +213,7 @@ class Question:
     call: Callable[[Any, Store, Any], Any]  # (module, store, params) -> answer
     names_needs: bool = False  # rows are needs (or about one): asked of the caller's view of the store
     state_fields: Mapping[str, str] = field(default_factory=dict)  # State-name field -> its ISO3 field
+    example: Mapping[str, Any] = field(default_factory=dict)  # one row (one page for matrix), from the seed
     shape: Shape = "rows"
     on_home: bool = True  # listed among the home page's tables, with its filters
     # (module, store, params, rows) -> why candidates were left out, with counts (empty: nothing to say)
@@ -311,6 +313,7 @@ def _experts(module: Any, store: Store, p: ExpertsParams) -> Any:
 QUESTIONS: tuple[Question, ...] = (
     Question(
         name="overlaps",
+        example=examples.OVERLAP,
         path="/overlaps",
         title="Overlaps: possible duplication",
         doc="Pairs of live projects with a shared State, article and period and no common funder, best score "
@@ -323,6 +326,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         name="gaps",
+        example=examples.GAP,
         path="/gaps",
         title="Gaps, with near misses",
         doc="Needs not covered on `as_of`, highest priority first; each with up to 3 near misses (a live project "
@@ -337,6 +341,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         name="matrix",
+        example=examples.MATRIX,
         path="/matrix",
         title="Needs-vs-supply matrix",
         doc="Needs, covered needs, coverage %, live projects and budget for every non-empty cell of two "
@@ -349,6 +354,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         name="orphans",
+        example=examples.ORPHAN,
         path="/orphans",
         title="Orphans: States with needs and no live project",
         doc="States with at least one need and no live project benefiting them on `as_of`, most high-priority "
@@ -361,6 +367,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         name="fragmentation",
+        example=examples.FRAGMENTATION,
         path="/fragmentation",
         title="Fragmentation: providers per State",
         doc="Distinct providers, budget and Herfindahl index (0-10,000) of the supply each State receives on "
@@ -373,6 +380,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         name="pairings",
+        example=examples.PAIRING,
         path="/pairings",
         title="South–South pairings",
         doc="For each need matching the filters, the States that reported compliance on its article, ranked by "
@@ -387,6 +395,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         name="experts",
+        example=examples.SHORTLIST_ENTRY,
         path="/experts/shortlist",
         title="Expert shortlist for a need",
         doc="A balanced shortlist of `k` experts (no regional group holds more than half the places unless too "
@@ -401,6 +410,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         name="network-metrics",
+        example=examples.BROKER_METRICS,
         path="/networks/metrics",
         title="Networks and brokers",
         doc="Degree and betweenness of providers and networks on the provider-State funding graph, and Louvain "
@@ -413,6 +423,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         name="networks",
+        example=examples.NETWORK_MEMBERS,
         path="/networks/members",
         title="Networks and their member States",
         doc="Every regional and thematic network with its member States (ISO3), by network id.",
@@ -424,6 +435,7 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         name="presence",
+        example=examples.PRESENCE,
         path="/presence",
         title="Who works where: providers per State",
         doc="For each provider and State, the live projects the provider funds or implements there on `as_of` "

@@ -1,7 +1,6 @@
-"""Example answers for the OpenAPI document, taken from the illustrative seed (not official data).
-
-The question result types belong to ``graph/queries``; their examples live here, beside the API
-that documents them, so a reader of ``/docs`` sees a real answer for every endpoint.
+"""An example answer of each question, taken from the illustrative seed (not official data): the
+registry (``spec.py``) gives each to its question, and the API documents it, so a reader of ``/docs``
+sees a real answer for every endpoint.
 """
 
 from __future__ import annotations
@@ -215,18 +214,4 @@ PRESENCE: dict[str, Any] = {
     "project_ids": ["prj-0217"],
     "as_of": "2009-09-01",
     "explanation": "cida funds 1 live project benefiting KEN on 2009-09-01; its part of their budgets: USD 1,506,000",
-}
-
-# The example answer of each question in graph/queries/spec.py, by its name.
-ANSWERS: dict[str, dict[str, Any]] = {
-    "overlaps": OVERLAP,
-    "gaps": GAP,
-    "matrix": MATRIX,
-    "orphans": ORPHAN,
-    "fragmentation": FRAGMENTATION,
-    "pairings": PAIRING,
-    "experts": SHORTLIST_ENTRY,
-    "network-metrics": BROKER_METRICS,
-    "networks": NETWORK_MEMBERS,
-    "presence": PRESENCE,
 }
