@@ -14,7 +14,7 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Header, Query, Response
 from tacmap.api.errors import invalid
 from tacmap.graph.schema.reference import UN_LANGUAGES
-from tacmap.viz.i18n import UnknownLanguage, check, choices, negotiate
+from tacmap.i18n import UnknownLanguage, check, choices, negotiate
 
 R = TypeVar("R", bound=Response)
 

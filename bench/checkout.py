@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-FOLDERS = ("graph", "api", "viz", "seed")
+FOLDERS = ("graph", "api", "viz", "i18n", "seed")
 
 
 def env_for(checkout: Path, base: dict[str, str] | None = None) -> dict[str, str]:

@@ -19,7 +19,7 @@ def _this_checkout_first() -> None:
     links = Path(tempfile.mkdtemp(prefix="tacmap-checkout-"))
     atexit.register(shutil.rmtree, links, True)
     (links / "tacmap").mkdir()
-    for folder in ("graph", "api", "viz", "seed"):
+    for folder in ("graph", "api", "viz", "i18n", "seed"):
         (links / "tacmap" / folder).symlink_to(ROOT / folder, target_is_directory=True)
     sys.path.insert(0, str(links))
     os.environ["PYTHONPATH"] = os.pathsep.join(

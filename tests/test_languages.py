@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from babel import Locale
 from babel.messages.pofile import read_po
+from tacmap import i18n
 from tacmap.graph.schema.reference import UN_GROUPS, UN_LANGUAGES, country, region_name, state_name
 from tacmap.graph.store import EmbeddedStore, Store
-from tacmap.viz import i18n
+from tacmap.i18n import GROUP_NAMES, UnknownLanguage, check, extract, negotiate, plurals, use
 from tacmap.viz.filters import KINDS
 from tacmap.viz.home import home_page
-from tacmap.viz.i18n import GROUP_NAMES, UnknownLanguage, check, extract, negotiate, plurals, use
 from tacmap.viz.maps import build_map, map_spec
 from tacmap.viz.render import graph_data
 from tacmap.viz.style import EDGE_STYLES, NODE_STYLES
@@ -151,7 +151,7 @@ def _catalog(lang: str):
 
 
 def test_template_matches_the_code() -> None:
-    """``tacmap.pot`` lists exactly what the code marks (run ``python -m tacmap.viz.i18n`` after changing it)."""
+    """``tacmap.pot`` lists exactly what the code marks (run ``python -m tacmap.i18n`` after changing it)."""
     with (i18n.LOCALE_DIR / "tacmap.pot").open("rb") as source:
         template = read_po(source)
     assert {m.id for m in template if m.id} == {m.id for m in extract() if m.id}
@@ -166,8 +166,8 @@ def test_catalog_is_complete_and_has_nothing_stale(lang: str) -> None:
     entries = {m.id: m for m in catalog if m.id}
     missing = sorted(str(i) for i in code - set(entries))
     stale = sorted(str(i) for i in set(entries) - code)
-    assert missing == [], f"untranslated in {lang}: run `python -m tacmap.viz.i18n`, then translate {missing}"
-    assert stale == [], f"stale in {lang}: run `python -m tacmap.viz.i18n` to drop {stale}"
+    assert missing == [], f"untranslated in {lang}: run `python -m tacmap.i18n`, then translate {missing}"
+    assert stale == [], f"stale in {lang}: run `python -m tacmap.i18n` to drop {stale}"
     for msgid, entry in entries.items():
         assert not entry.fuzzy, (lang, msgid)
         texts = [entry.string] if isinstance(msgid, str) else list(entry.string)

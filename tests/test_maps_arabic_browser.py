@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from tacmap.graph.store import Store
-from tacmap.viz.i18n import _, use
+from tacmap.i18n import _, use
 from tacmap.viz.labels import text_width
 from tacmap.viz.maps import build_map, map_spec
 from tacmap.viz.style import FONT_SIZE

@@ -15,13 +15,14 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = ("graph", "api", "viz", "seed")
+FOLDERS = ("graph", "api", "viz", "i18n", "seed")
 # Which top-level package may import which: lower layers never import higher ones.
 MAY_IMPORT = {
     "graph": {"graph"},
     "seed": {"graph", "seed"},
-    "viz": {"graph", "viz"},
-    "api": {"graph", "seed", "viz", "api"},
+    "i18n": {"graph", "i18n"},
+    "viz": {"graph", "i18n", "viz"},
+    "api": {"graph", "seed", "i18n", "viz", "api"},
 }
 
 

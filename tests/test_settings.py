@@ -18,7 +18,7 @@ VARIABLE = re.compile(r"""(?:environ(?:\.get)?[\[(]|getenv\()\s*["']((?:TACMAP|N
 def test_no_module_but_the_settings_reads_a_tacmap_or_neo4j_variable() -> None:
     readers = {
         str(path.relative_to(ROOT))
-        for folder in ("graph", "api", "viz", "seed")
+        for folder in ("graph", "api", "viz", "i18n", "seed")
         for path in (ROOT / folder).rglob("*.py")
         if VARIABLE.search(path.read_text(encoding="utf-8"))
     }

@@ -1,7 +1,7 @@
 """Plain-language names and tooltips for the nodes of a map (no raw ids alone, no personal data).
 
 Each function takes a node's properties from the store's projection and returns short text, in the
-current language (:mod:`tacmap.viz.i18n`). An expert is described by roster id, nationality and expertise only:
+current language (:mod:`tacmap.i18n`). An expert is described by roster id, nationality and expertise only:
 name, e-mail and gender are personal data and never reach a map.
 """
 
@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tacmap.graph.schema.reference import articles
-from tacmap.viz.i18n import N_, _, day, ngettext, number, region_name
-from tacmap.viz.i18n import group_name as _group_name
-from tacmap.viz.i18n import state_name as _state_name
+from tacmap.i18n import N_, _, day, ngettext, number, region_name
+from tacmap.i18n import group_name as _group_name
+from tacmap.i18n import state_name as _state_name
 
 Props = Mapping[str, Any]
 _ABBREVIATION = re.compile(r"\(([^()]{2,12})\)\s*$")

@@ -21,11 +21,11 @@ from tacmap.graph.export import write
 from tacmap.graph.export.flat import flat_attrs, one_type_per_name
 from tacmap.graph.schema.mapping import KEYS
 from tacmap.graph.store.base import Store
+from tacmap.i18n import DEFAULT, use
 from tacmap.viz import nodes
 from tacmap.viz.filters import Filters, checked, state_ok
 from tacmap.viz.filters import describe as describe_filters
 from tacmap.viz.graphview import NodeRef, in_keys, out_keys, project, project_ok
-from tacmap.viz.i18n import DEFAULT, use
 from tacmap.viz.maps import map_spec
 from tacmap.viz.render import MapSpec, positions
 from tacmap.viz.style import node_style

@@ -13,8 +13,8 @@ from typing import Any
 import networkx as nx
 from tacmap.graph.errors import TacmapError
 from tacmap.graph.schema.reference import UN_GROUPS, suggest, suggest_iso3
+from tacmap.i18n import _, day
 from tacmap.viz.describe import article_name, group_name, provider_short, state_name
-from tacmap.viz.i18n import _, day
 from tacmap.viz.kinds import KINDS  # noqa: F401  (where the routers and tests look for it)
 
 

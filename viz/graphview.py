@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+from tacmap.i18n import _
 from tacmap.viz import describe
 from tacmap.viz.filters import Filters, state_ok
-from tacmap.viz.i18n import _
 
 NodeRef = tuple[str, Any]
 

@@ -19,10 +19,10 @@ from markupsafe import Markup, escape
 from tacmap.graph.queries.spec import QUESTIONS
 from tacmap.graph.schema.reference import UN_LANGUAGES
 from tacmap.graph.store.base import Store
+from tacmap.i18n import DEFAULT, GROUP_NAMES, N_, _, day, direction, number, use
 from tacmap.viz import templates
 from tacmap.viz.describe import group_name, provider_short, state_name
 from tacmap.viz.filters import KINDS, Filters, checked, describe
-from tacmap.viz.i18n import DEFAULT, GROUP_NAMES, N_, _, day, direction, number, use
 from tacmap.viz.render import environment
 
 MAP_TITLES = {

@@ -16,7 +16,7 @@
   other through them).
 
 :func:`map_spec` returns what a map shows (a graph with words, before layout); :func:`build_map` the HTML.
-Both take ``lang``, one of the six UN languages (:mod:`tacmap.viz.i18n`): every word of the map is in it.
+Both take ``lang``, one of the six UN languages (:mod:`tacmap.i18n`): every word of the map is in it.
 """
 
 from __future__ import annotations
@@ -28,11 +28,11 @@ from typing import Any
 
 import networkx as nx
 from tacmap.graph.store.base import Store
+from tacmap.i18n import DEFAULT, N_, _, ngettext, use
 from tacmap.viz import describe, nodes
 from tacmap.viz.filters import KINDS, Filters, MapError, UnknownNode, checked, state_ok
 from tacmap.viz.filters import describe as describe_filters
 from tacmap.viz.graphview import name, project, project_ok, projects
-from tacmap.viz.i18n import DEFAULT, N_, _, ngettext, use
 from tacmap.viz.render import MapSpec, render
 from tacmap.viz.style import legend
 

@@ -1,6 +1,6 @@
 """Map nodes made from projection nodes: kind, label, tooltip, placement hint, search words.
 
-Attributes are those :class:`tacmap.viz.render.MapSpec` reads; text is in the current language (:mod:`tacmap.viz.i18n`).
+Attributes are those :class:`tacmap.viz.render.MapSpec` reads; text is in the current language (:mod:`tacmap.i18n`).
 Personal data never enters: an expert node carries its roster id, nationality and articles only.
 """
 
@@ -11,9 +11,9 @@ from typing import Any
 
 import networkx as nx
 from tacmap.graph.schema.reference import UN_LANGUAGES
+from tacmap.i18n import _
 from tacmap.viz import describe
 from tacmap.viz.graphview import NodeRef, geo, in_keys, name, out_keys, project
-from tacmap.viz.i18n import _
 
 Attrs = dict[str, Any]
 

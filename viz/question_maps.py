@@ -11,11 +11,11 @@ from typing import Any
 
 import networkx as nx
 from tacmap.graph.store.base import Store
+from tacmap.i18n import N_, _, day, ngettext, number
 from tacmap.viz import describe, nodes
 from tacmap.viz.filters import Filters, state_ok
 from tacmap.viz.filters import describe as describe_filters
 from tacmap.viz.graphview import in_keys, name, out_keys
-from tacmap.viz.i18n import N_, _, day, ngettext, number
 from tacmap.viz.maps import sentence
 from tacmap.viz.render import MapSpec
 from tacmap.viz.style import PRIORITY_SIZES, legend

@@ -26,8 +26,8 @@ import jinja2
 import networkx as nx
 import pyvis
 from pyvis.network import Network
+from tacmap.i18n import DEFAULT, _, day, direction, ngettext, number, plurals, use
 from tacmap.viz import templates
-from tacmap.viz.i18n import DEFAULT, _, day, direction, ngettext, number, plurals, use
 from tacmap.viz.labels import place_labels, short
 from tacmap.viz.layout import Point, layout
 from tacmap.viz.style import FONT_COLOR, FONT_SIZE, NODE_STYLES, SIZES, LegendEntry, edge_style, node_style

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tacmap.viz.i18n import N_, _
+from tacmap.i18n import N_, _
 
 # Okabe–Ito
 BLACK = "#000000"

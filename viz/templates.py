@@ -2,7 +2,7 @@
 
 Kept as Python strings so they ship with the package without package-data settings. Nothing here links
 to anything outside the page: scripts and styles are inlined by ``render.py``. Words come in already
-translated (``text``, ``viz/i18n.py``); ``<html lang dir>`` follows the language, and the styles use
+translated (``text``, ``i18n/__init__.py``); ``<html lang dir>`` follows the language, and the styles use
 logical properties (``border-inline-start``, not ``border-left``) so that an Arabic page mirrors.
 """
 

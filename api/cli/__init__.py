@@ -54,7 +54,7 @@ def _language(value: str) -> str:
     """``--lang`` (else ``TACMAP_LANG``) checked: one of the six UN languages, else a usage error
     that lists them."""
     from tacmap.graph.settings import settings
-    from tacmap.viz.i18n import UnknownLanguage, check
+    from tacmap.i18n import UnknownLanguage, check
 
     try:
         return check(value or settings().lang)

@@ -27,7 +27,7 @@ from tacmap.api.listing import (
 from tacmap.api.schemas import ImplementationOut, StateDetail, StateOut
 from tacmap.graph.schema.reference import countries, region_name, state_name
 from tacmap.graph.schema.regions import regions
-from tacmap.viz.i18n import group_name, use
+from tacmap.i18n import group_name, use
 
 router = APIRouter(prefix="/states", tags=["states"], responses=error_responses(401, 403))
 

@@ -1,7 +1,7 @@
 """The six UN languages: which one a reader asked for, and the page text in it.
 
 Names of States and regions come from reference data (hdx's M49 names, CLDR through Babel); everything
-else a page or a map says comes from gettext catalogs in ``viz/locale/<lang>/LC_MESSAGES/tacmap.po``.
+else a page or a map says comes from gettext catalogs in ``i18n/locale/<lang>/LC_MESSAGES/tacmap.po``.
 The ``.po`` files are read with Babel and compiled in memory on first use, so a fresh ``pip install``
 needs no build step. The language of the text being made is a context variable, set once by the page
 builders (:func:`use`), so that the many small functions that word a map need no extra argument.
@@ -10,7 +10,7 @@ builders (:func:`use`), so that the many small functions that word a map need no
     ...     _("Legend")
     'Légende'
 
-After changing wording in the code, ``python -m tacmap.viz.i18n`` rewrites ``tacmap.pot`` and merges it into
+After changing wording in the code, ``python -m tacmap.i18n`` rewrites ``tacmap.pot`` and merges it into
 each ``.po`` file (new strings come out empty: translate them; ``tests/test_languages.py`` says which).
 """
 
@@ -39,7 +39,7 @@ from tacmap.graph.schema.reference import region_name as _region_name
 DEFAULT = "en"
 DOMAIN = "tacmap"
 LOCALE_DIR = Path(__file__).parent / "locale"
-# What `python -m tacmap.viz.i18n` extracts: the call names and, for ngettext, the singular and plural arguments.
+# What `python -m tacmap.i18n` extracts: the call names and, for ngettext, the singular and plural arguments.
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "plurals": (1, 2)}
 # Language range of an Accept-Language entry, and its optional quality value (RFC 9110, 12.5.4).
 _RANGE = re.compile(r"^\s*([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*|\*)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$")
@@ -194,20 +194,23 @@ def state_name(props: Mapping[str, object]) -> str:
 
 
 def extract() -> Catalog:
-    """Every message the code in ``viz/`` marks for translation (see ``KEYWORDS``)."""
+    """Every message the code in ``viz/`` and here marks for translation (see ``KEYWORDS``), and the
+    titles of the questions on the home page."""
     catalog = Catalog(
         domain=DOMAIN,
         project="tacmap",
         version="0.1.0",
         charset="utf-8",
         fuzzy=False,
-        header_comment="# Messages of tacmap's home page and maps, from viz/ by `python -m tacmap.viz.i18n`.",
+        header_comment="# Messages of tacmap's home page and maps, from viz/ and i18n/ by `python -m tacmap.i18n`.",
     )
-    root = Path(__file__).parent
-    for filename, lineno, message, comments, context in extract_from_dir(
-        root, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
-    ):
-        catalog.add(message, locations=[(f"viz/{filename}", lineno)], auto_comments=comments, context=context)
+    here = Path(__file__).parent
+    for folder in (here.parent / "viz", here):  # the pages and maps, and the region names here
+        for filename, lineno, message, comments, context in extract_from_dir(
+            folder, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
+        ):
+            where = f"{folder.name}/{filename}"
+            catalog.add(message, locations=[(where, lineno)], auto_comments=comments, context=context)
     from tacmap.graph.queries.spec import QUESTIONS
 
     for q in (q for q in QUESTIONS if q.on_home):  # their titles head the home page's tables
@@ -230,7 +233,3 @@ def update_catalogs() -> None:
         catalog.update(template, no_fuzzy_matching=True)
         with po_path(lang).open("wb") as out:
             write_po(out, catalog, width=110, ignore_obsolete=True)
-
-
-if __name__ == "__main__":
-    update_catalogs()
