@@ -236,3 +236,19 @@ def test_http(small: Store, tmp_path: Path) -> None:
     assert api.client.get("/export", params={"format": "zip"}, headers=viewer).status_code == 403
     assert api.client.get("/export", params={"format": "zip"}, headers=editor).status_code == 200
     assert api.client.get("/export", params={"format": "gexf", "state": "XXX"}).status_code == 400
+
+
+def test_both_stores_export_the_same_graph(store: Store, tmp_path: Path) -> None:
+    """The Neo4j store (on the Bolt server the tests start) and the embedded store give one graph."""
+    from tests import map_world
+
+    map_world.build(store)
+    embedded = EmbeddedStore(tmp_path / "embedded")
+    map_world.build(embedded)
+    try:
+        ours, theirs = export_graph(store), export_graph(embedded)
+    finally:
+        embedded.close()
+    assert ours.number_of_nodes() > 0
+    assert dict(ours.nodes(data=True)) == dict(theirs.nodes(data=True))
+    assert sorted(ours.edges(data="relationship")) == sorted(theirs.edges(data="relationship"))
