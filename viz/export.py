@@ -34,7 +34,19 @@ from tacmap.viz.style import node_style
 EXPERT_FIELDS = ("id", "languages", "years_experience", "availability")
 # Names the flat graph gives a meaning of its own; a property of the same name is prefixed.
 RESERVED = frozenset(
-    {"kind", "label", "identifier", "description", "variant", "type", "weight", "x", "y", "size", "color"}
+    {
+        "kind",
+        "label",
+        "identifier",
+        "description",
+        "variant",
+        "relationship",
+        "weight",
+        "x",
+        "y",
+        "size",
+        "color",
+    }
 )
 
 
@@ -140,7 +152,7 @@ def flat_graph(spec: MapSpec, g: nx.MultiDiGraph) -> nx.MultiDiGraph:
         out.add_node(n, **flat_attrs(attrs))
     for u, v, d in spec.graph.edges(data=True):
         attrs = {k: val for k, val in d.items() if k not in ("kind", "rel", "tooltip", "width")}
-        attrs.update(type=d.get("rel") or d["kind"], description=d.get("tooltip"))
+        attrs.update(relationship=d.get("rel") or d["kind"], description=d.get("tooltip"))
         out.add_edge(u, v, **flat_attrs(attrs))
     return one_type_per_name(out)
 

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 from tacmap.api.cli import AudienceOption, LangOption, app, out, state
-from tacmap.api.cli.maps import (
+from tacmap.api.cli.filters import (
     ArticleOption,
     AsOfOption,
     GroupOption,

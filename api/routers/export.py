@@ -37,12 +37,19 @@ FORMAT_HELP = (
     + ", ".join(f"`{f.name}` ({f.opens_in})" for f in FORMATS.values())
     + ": the graph, as the maps show it."
 )
+
+
+def _schema(media_type: str) -> dict[str, str]:
+    """A JSON document for the JSON formats (node-link, Cytoscape.js, GeoJSON), else bytes."""
+    return {"type": "object"} if media_type.endswith("json") else {"type": "string", "format": "binary"}
+
+
 FILES = {
     200: {
         "description": "A file to download.",
         "content": {
             **{media: {"schema": {"type": "string", "format": "binary"}} for media in BUNDLES.values()},
-            **{f.media_type: {"schema": {"type": "string", "format": "binary"}} for f in FORMATS.values()},
+            **{f.media_type: {"schema": _schema(f.media_type)} for f in FORMATS.values()},
         },
     }
 }

@@ -20,7 +20,7 @@ def write(graph: nx.MultiDiGraph) -> bytes:
             node["position"] = {"x": d["x"], "y": -d["y"]}
         nodes.append(node)
     edges = [
-        {"data": {"id": f"e{i}", "source": u, "target": v, "interaction": d.get("type", ""), **d}}
+        {"data": {"id": f"e{i}", "source": u, "target": v, "interaction": d.get("relationship", ""), **d}}
         for i, (u, v, d) in enumerate(graph.edges(data=True))
     ]
     document = {

@@ -9,8 +9,8 @@
   becomes text.
 - Optional layout attributes: ``x`` and ``y`` (map units, ``y`` growing northwards), ``size`` and
   ``color`` (``#RRGGBB``); ``lat`` and ``lon`` place a State, ``home_lat`` and ``home_lon`` a provider.
-- Edges have a ``type`` (the relationship, or the map's line kind) and, where money flows, a
-  ``weight`` in US dollars.
+- Edges have a ``relationship`` (its type, or the map's line kind; not ``type``, which GEXF keeps
+  for a line's direction) and, where money flows, a ``weight`` in US dollars.
 """
 
 from __future__ import annotations

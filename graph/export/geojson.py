@@ -61,7 +61,7 @@ def _project_lines(graph: nx.MultiDiGraph, project: str, d: dict[str, Any]) -> l
 
 
 def _is(edge: dict[str, Any], relationship: str) -> bool:
-    return str(edge.get("type", "")).upper() == relationship
+    return str(edge.get("relationship", "")).upper() == relationship
 
 
 def _props(d: dict[str, Any]) -> dict[str, Any]:

@@ -1,13 +1,20 @@
 """GEXF 1.3, the format Gephi opens natively: typed attributes, node positions, sizes and colours
 (``viz:`` elements) so Gephi shows the map's picture, and edge weights. A project's ``start`` and
-``end`` become its GEXF interval, so Gephi's timeline plays the projects over the years."""
+``end`` become its GEXF interval, so Gephi's timeline plays the projects over the years.
+
+networkx writes the document; three things it adds that the GEXF 1.3 grammar does not allow are
+taken out: ``mode`` on ``<attributes>``, ``name`` on ``<graph>``, and an ``xsi:schemaLocation``
+pointing at a schema that is not published whole."""
 
 from __future__ import annotations
 
 import io
 
 import networkx as nx
+from lxml import etree
 from tacmap.graph.export.flat import LAYOUT
+
+NS = "http://gexf.net/1.3"
 
 
 def rgb(colour: str) -> dict[str, int]:
@@ -32,4 +39,19 @@ def write(graph: nx.MultiDiGraph) -> bytes:
     simple = nx.DiGraph(out)
     buffer = io.BytesIO()
     nx.write_gexf(simple if simple.number_of_edges() == out.number_of_edges() else out, buffer, version="1.3")
-    return buffer.getvalue()
+    return conforming(buffer.getvalue())
+
+
+def conforming(document: bytes) -> bytes:
+    """networkx's GEXF 1.3 without the attributes the GEXF 1.3 grammar does not define."""
+    root = etree.fromstring(
+        document, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    )
+    for name in [a for a in root.attrib if a.endswith("}schemaLocation")]:  # networkx misspells its namespace
+        del root.attrib[name]
+    for graph in root.iter(f"{{{NS}}}graph"):
+        graph.attrib.pop("name", None)
+    for attributes in root.iter(f"{{{NS}}}attributes"):
+        attributes.attrib.pop("mode", None)
+    etree.cleanup_namespaces(root)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)

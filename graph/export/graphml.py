@@ -1,5 +1,5 @@
-"""GraphML, which Cytoscape, yEd and Gephi read: typed ``<key>`` declarations named after the
-attributes, positions as ``x``/``y`` and colours as ``r``/``g``/``b`` (the names Gephi's importer
+"""GraphML, which Cytoscape, yEd and Gephi read: typed ``<key>`` declarations (``attr.name``: the
+attribute; ids ``d0``, ``d1``… since a node and an edge attribute may share a name), positions as ``x``/``y`` and colours as ``r``/``g``/``b`` (the names Gephi's importer
 maps onto its own layout), edge weights.
 
 GraphML ids are XML name tokens: a character a token cannot hold (a space in a key) becomes ``_``,
@@ -45,5 +45,5 @@ def write(graph: nx.MultiDiGraph) -> bytes:
     for i, (u, v, d) in enumerate(graph.edges(data=True)):
         out.add_edge(ids[u], ids[v], key=f"e{i}", **d)
     buffer = io.BytesIO()
-    nx.write_graphml(one_type_per_name(out), buffer, named_key_ids=True, edge_id_from_attribute=None)
+    nx.write_graphml(one_type_per_name(out), buffer)
     return buffer.getvalue()

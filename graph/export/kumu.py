@@ -15,7 +15,13 @@ from tacmap.graph.export.workbook import xlsx_bytes
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ELEMENT_COLUMNS = ("ID", "Label", "Type", "Description")
 CONNECTION_COLUMNS = ("ID", "From", "To", "Type", "Direction", "Weight")
-TAKEN = {"label": "Label", "kind": "Type", "description": "Description", "type": "Type", "weight": "Weight"}
+TAKEN = {
+    "label": "Label",
+    "kind": "Type",
+    "description": "Description",
+    "relationship": "Type",
+    "weight": "Weight",
+}
 
 
 def write(graph: nx.MultiDiGraph) -> bytes:
