@@ -83,7 +83,7 @@ def everything(g: nx.MultiDiGraph, f: Filters) -> MapSpec:
     (``FUNDS``, ``BENEFITS``), a weight in US dollars."""
     kept = [ref for ref in sorted(g, key=repr) if _passes(g, ref, f)]
     keep = set(kept)
-    out = nx.MultiDiGraph()
+    out: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for ref in kept:
         out.add_node(f"{ref[0]}:{ref[1]}", **nodes.any_node(g, ref))
     for u, v, rel, d in g.edges(keys=True, data=True):
@@ -132,7 +132,7 @@ def flat_graph(spec: MapSpec, g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     (``y`` growing northwards), size and colour; edges with their type, description and weight."""
     refs = {f"{label}:{key}": (label, key) for label, key in g}
     pos, sizes = positions(spec.graph)
-    out = nx.MultiDiGraph(name=spec.title)
+    out: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=spec.title)
     for n, d in spec.graph.nodes(data=True):
         ref = refs.get(n)
         attrs: dict[str, Any] = _properties(ref, g.nodes[ref]) if ref else {}

@@ -26,6 +26,7 @@ from tacmap.graph.export import FORMATS
 from tacmap.graph.ingest.write import FORMATS as BUNDLE_FORMATS
 
 ExportFormat = StrEnum("ExportFormat", {name: name for name in (*BUNDLE_FORMATS, *FORMATS)})  # type: ignore[misc]
+DEFAULT_FORMAT = ExportFormat("dir")  # a bundle folder that `tacmap load` reads back
 FORMAT_HELP = "dir, zip or xlsx: a bundle. " + ", ".join(f"{f.name} ({f.opens_in})" for f in FORMATS.values())
 
 
@@ -39,7 +40,7 @@ class ExportError(TacmapError):
 def export(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="Where to write the bundle or the file.")],
-    format: Annotated[ExportFormat, typer.Option("--format", help=FORMAT_HELP)] = ExportFormat.dir,
+    format: Annotated[ExportFormat, typer.Option("--format", help=FORMAT_HELP)] = DEFAULT_FORMAT,
     map_kind: Annotated[
         MapKind | None,
         typer.Option("--map", help="Graph formats: only this map's subgraph, placed as on the map."),

@@ -30,6 +30,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BUNDLES = {"zip": ZIP, "xlsx": XLSX}
 
 ExportFormat = StrEnum("ExportFormat", {name: name for name in (*BUNDLES, *FORMATS)})  # type: ignore[misc]
+DEFAULT_FORMAT = ExportFormat("zip")  # the whole bundle, as before the graph formats
 GraphFormat = StrEnum("GraphFormat", {name: name for name in FORMATS})  # type: ignore[misc]
 
 FORMAT_HELP = (
@@ -44,7 +45,7 @@ def _schema(media_type: str) -> dict[str, str]:
     return {"type": "object"} if media_type.endswith("json") else {"type": "string", "format": "binary"}
 
 
-FILES = {
+FILES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "A file to download.",
         "content": {
@@ -62,7 +63,7 @@ def export(
     who: Viewer,
     language: LangDep,
     fmt: Annotated[ExportFormat, Query(alias="format", description=FORMAT_HELP, examples=["gexf"])] = (
-        ExportFormat.zip
+        DEFAULT_FORMAT
     ),
     state: StateQ = None,
     article: ArticleQ = None,
@@ -72,7 +73,12 @@ def export(
 ) -> Response:
     """A bundle (everything, for editors) or the graph in a format Gephi, Cytoscape, Kumu, QGIS or a
     notebook opens, under the maps' filters."""
-    filters = {"state": state, "article": article, "group": group and group.value, "provider": provider}
+    filters: dict[str, Any] = {
+        "state": state,
+        "article": article,
+        "group": group and group.value,
+        "provider": provider,
+    }
     filters["as_of"] = as_of
     if fmt.value in BUNDLES:
         if any(v is not None for v in filters.values()):

@@ -25,6 +25,7 @@ router = APIRouter(tags=["maps"], responses=error_responses(400, 401, 403, 404))
 
 MapKind = StrEnum("MapKind", {k: k for k in KINDS})  # type: ignore[misc]
 MapFormat = StrEnum("MapFormat", {name: name for name in ("html", *FORMATS)})  # type: ignore[misc]
+PAGE = MapFormat("html")
 
 HTML: dict[int | str, dict[str, Any]] = {
     200: {
@@ -61,7 +62,7 @@ def get_map(
             + ", ".join(f"`{f.name}` ({f.opens_in})" for f in FORMATS.values())
             + ".",
         ),
-    ] = MapFormat.html,
+    ] = PAGE,
 ) -> Response:
     """coordination, overlaps, gaps, pairings, or ego (everything within two hops of `node`)."""
     from tacmap.viz.maps import build_map

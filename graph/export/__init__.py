@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import networkx as nx
 from tacmap.graph.export import cytoscape, geojson, gexf, graphml, kumu, nodelink
+from tacmap.graph.export.flat import FlatGraph
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Format:
     suffix: str
     media_type: str
     opens_in: str
-    write: Callable[[nx.MultiDiGraph], bytes]
+    write: Callable[[FlatGraph], bytes]
 
 
 FORMATS: dict[str, Format] = {
@@ -43,6 +43,6 @@ FORMATS: dict[str, Format] = {
 }
 
 
-def write(graph: nx.MultiDiGraph, fmt: str) -> bytes:
+def write(graph: FlatGraph, fmt: str) -> bytes:
     """``graph`` (a flat graph) as the bytes of a file in format ``fmt`` (a key of :data:`FORMATS`)."""
     return FORMATS[fmt].write(graph)

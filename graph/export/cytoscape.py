@@ -8,11 +8,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import networkx as nx
-from tacmap.graph.export.flat import LAYOUT
+from tacmap.graph.export.flat import LAYOUT, FlatGraph
 
 
-def write(graph: nx.MultiDiGraph) -> bytes:
+def write(graph: FlatGraph) -> bytes:
     nodes: list[dict[str, Any]] = []
     for n, d in graph.nodes(data=True):
         node: dict[str, Any] = {"data": {"id": n, "name": d.get("label", n), **_data(d)}}

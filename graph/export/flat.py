@@ -19,12 +19,14 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeAlias
 
 import networkx as nx
 
 Scalar = str | int | float | bool
 LAYOUT = ("x", "y", "size", "color")
+# A flat graph: nodes are "Label:key" text ids (networkx's classes are generic only to type checkers).
+FlatGraph: TypeAlias = "nx.MultiDiGraph[str]"
 
 
 def flat_value(value: Any) -> Scalar | None:
@@ -53,7 +55,7 @@ def flat_attrs(attrs: Mapping[str, Any]) -> dict[str, Scalar]:
     return out
 
 
-def one_type_per_name(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def one_type_per_name(graph: FlatGraph) -> FlatGraph:
     """``graph`` (changed in place) with each attribute name holding one type, as GEXF and GraphML
     require: ints among floats become floats, any other mix becomes text."""
     for items in (

@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import networkx as nx
-from tacmap.graph.export.flat import LAYOUT
+from tacmap.graph.export.flat import LAYOUT, FlatGraph
 
 Point = tuple[float, float]
 
@@ -23,13 +22,13 @@ def place(d: dict[str, Any]) -> Point | None:
     return None
 
 
-def write(graph: nx.MultiDiGraph) -> bytes:
+def write(graph: FlatGraph) -> bytes:
     features: list[dict[str, Any]] = []
-    for n, d in sorted(graph.nodes(data=True), key=lambda item: item[0]):
+    for n, d in sorted(graph.nodes.items(), key=lambda item: item[0]):
         where = place(d) if d.get("kind") == "State" else None
         if where is not None:
             features.append(_feature(n, {"type": "Point", "coordinates": list(where)}, _props(d)))
-    for n, d in sorted(graph.nodes(data=True), key=lambda item: item[0]):
+    for n, d in sorted(graph.nodes.items(), key=lambda item: item[0]):
         if d.get("kind") == "Project":
             features += _project_lines(graph, n, d)
     for i, (u, v, d) in enumerate(graph.edges(data=True)):
@@ -43,7 +42,7 @@ def write(graph: nx.MultiDiGraph) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def _project_lines(graph: nx.MultiDiGraph, project: str, d: dict[str, Any]) -> list[dict[str, Any]]:
+def _project_lines(graph: FlatGraph, project: str, d: dict[str, Any]) -> list[dict[str, Any]]:
     """One line per funder with a home and benefiting State with a centroid."""
     funders = sorted(u for u, _v, e in graph.in_edges(project, data=True) if _is(e, "FUNDS"))
     states = sorted(v for _u, v, e in graph.out_edges(project, data=True) if _is(e, "BENEFITS"))

@@ -12,7 +12,7 @@ import io
 
 import networkx as nx
 from lxml import etree
-from tacmap.graph.export.flat import LAYOUT
+from tacmap.graph.export.flat import LAYOUT, FlatGraph
 
 NS = "http://gexf.net/1.3"
 
@@ -22,8 +22,8 @@ def rgb(colour: str) -> dict[str, int]:
     return {part: int(colour[i : i + 2], 16) for part, i in (("r", 1), ("g", 3), ("b", 5))}
 
 
-def write(graph: nx.MultiDiGraph) -> bytes:
-    out = nx.MultiDiGraph()
+def write(graph: FlatGraph) -> bytes:
+    out: FlatGraph = nx.MultiDiGraph()
     for n, d in graph.nodes(data=True):
         viz: dict[str, object] = {}
         if "x" in d and "y" in d:
@@ -36,7 +36,7 @@ def write(graph: nx.MultiDiGraph) -> bytes:
     for i, (u, v, d) in enumerate(graph.edges(data=True)):
         out.add_edge(u, v, key=i, id=f"e{i}", **d)
     # a graph without parallel lines is written as one, so no ``networkx_key`` attribute appears
-    simple = nx.DiGraph(out)
+    simple: nx.DiGraph[str] = nx.DiGraph(out)
     buffer = io.BytesIO()
     nx.write_gexf(simple if simple.number_of_edges() == out.number_of_edges() else out, buffer, version="1.3")
     return conforming(buffer.getvalue())
@@ -47,11 +47,15 @@ def conforming(document: bytes) -> bytes:
     root = etree.fromstring(
         document, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     )
-    for name in [a for a in root.attrib if a.endswith("}schemaLocation")]:  # networkx misspells its namespace
+    for name in [
+        a for a in root.attrib if str(a).endswith("}schemaLocation")
+    ]:  # networkx misspells its namespace
         del root.attrib[name]
     for graph in root.iter(f"{{{NS}}}graph"):
-        graph.attrib.pop("name", None)
+        if "name" in graph.attrib:
+            del graph.attrib["name"]
     for attributes in root.iter(f"{{{NS}}}attributes"):
-        attributes.attrib.pop("mode", None)
+        if "mode" in attributes.attrib:
+            del attributes.attrib["mode"]
     etree.cleanup_namespaces(root)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)

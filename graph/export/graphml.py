@@ -11,7 +11,7 @@ import io
 import re
 
 import networkx as nx
-from tacmap.graph.export.flat import one_type_per_name
+from tacmap.graph.export.flat import FlatGraph, one_type_per_name
 from tacmap.graph.export.gexf import rgb
 
 NOT_IN_TOKEN = re.compile(r"[^\w.:-]")
@@ -32,9 +32,9 @@ def token_ids(nodes: list[str]) -> dict[str, str]:
     return out
 
 
-def write(graph: nx.MultiDiGraph) -> bytes:
+def write(graph: FlatGraph) -> bytes:
     ids = token_ids(list(graph.nodes))
-    out = nx.MultiDiGraph()
+    out: FlatGraph = nx.MultiDiGraph()
     for n, d in graph.nodes(data=True):
         attrs = {k: v for k, v in d.items() if k != "color"}
         if "color" in d:

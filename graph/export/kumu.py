@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import networkx as nx
-from tacmap.graph.export.flat import LAYOUT
+from tacmap.graph.export.flat import LAYOUT, FlatGraph
 from tacmap.graph.export.workbook import xlsx_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,9 +23,9 @@ TAKEN = {
 }
 
 
-def write(graph: nx.MultiDiGraph) -> bytes:
+def write(graph: FlatGraph) -> bytes:
     elements = [
-        {"ID": n, **_fields(d, LAYOUT)} for n, d in sorted(graph.nodes(data=True), key=lambda item: item[0])
+        {"ID": n, **_fields(d, LAYOUT)} for n, d in sorted(graph.nodes.items(), key=lambda item: item[0])
     ]
     connections = [
         {"ID": f"e{i}", "From": u, "To": v, "Direction": "directed", **_fields(d, ())}

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 
 import networkx as nx
+from tacmap.graph.export.flat import FlatGraph
 
 
-def write(graph: nx.MultiDiGraph) -> bytes:
+def write(graph: FlatGraph) -> bytes:
     data = nx.node_link_data(graph, edges="links")
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
