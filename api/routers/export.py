@@ -40,6 +40,29 @@ FORMAT_HELP = (
 )
 
 
+# The start of `?format=json` on the illustrative seed (networkx node-link).
+NODE_LINK: dict[str, Any] = {
+    "directed": True,
+    "multigraph": True,
+    "graph": {"name": "tacmap"},
+    "nodes": [
+        {
+            "id": "Article:1",
+            "kind": "Article",
+            "label": "Art. 1",
+            "identifier": "1",
+            "title": "Statement of purpose",
+            "chapter": "I",
+            "x": -1190.9,
+            "y": -911.4,
+            "size": 9.0,
+            "color": "#8C8C8C",
+        }
+    ],
+    "links": [{"source": "Expert:exp-0001", "target": "State:ALB", "key": 0, "relationship": "NATIONAL_OF"}],
+}
+
+
 def _schema(media_type: str) -> dict[str, str]:
     """A JSON document for the JSON formats (node-link, Cytoscape.js, GeoJSON), else bytes."""
     return {"type": "object"} if media_type.endswith("json") else {"type": "string", "format": "binary"}
@@ -51,6 +74,7 @@ FILES: dict[int | str, dict[str, Any]] = {
         "content": {
             **{media: {"schema": {"type": "string", "format": "binary"}} for media in BUNDLES.values()},
             **{f.media_type: {"schema": _schema(f.media_type)} for f in FORMATS.values()},
+            "application/json": {"schema": {"type": "object"}, "example": NODE_LINK},
         },
     }
 }
