@@ -187,3 +187,8 @@ class NeedView(StoreView):
 
     def clear(self) -> None:
         raise StoreError("a view of the store for one audience is read-only")
+
+
+def seen_by(store: Store, audience: Audience) -> Store:
+    """``store`` as ``audience`` may see it: the store itself for everyone privileged, else a view."""
+    return store if audience is EVERYONE else NeedView(store, audience)

@@ -7,6 +7,7 @@ message and exits with status 2 (bad input) or 1 (anything else the user can fix
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -110,9 +111,9 @@ class Context:
             self._store = open_store(self.settings)
         return self._store
 
-    @property
+    @functools.cached_property
     def settings(self) -> Settings:
-        """The environment's settings, with --store and --data-dir on top."""
+        """The environment's settings, with --store and --data-dir on top (read once per command)."""
         from tacmap.graph.settings import Settings
 
         chosen = {"store": self.kind, "data_dir": self.data_dir}

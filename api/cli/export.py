@@ -75,12 +75,12 @@ def export(
 
         out.print(f"exported to {write_bundle(store.export(), path, format.value)}")
         return
-    from tacmap.graph.visibility import EVERYONE, NeedView, parse_audience
+    from tacmap.graph.visibility import parse_audience, seen_by
     from tacmap.viz.export import export_bytes
 
     seen = parse_audience(audience)
     data = export_bytes(
-        store if seen is EVERYONE else NeedView(store, seen),
+        seen_by(store, seen),
         format.value,
         kind=map_kind.value if map_kind else None,
         lang=lang,

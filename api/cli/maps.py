@@ -40,13 +40,13 @@ def map_command(
     audience: AudienceOption = "all",
 ) -> None:
     """Draw a map (interactive HTML, works offline) and write it to a file."""
-    from tacmap.graph.visibility import EVERYONE, NeedView, parse_audience
+    from tacmap.graph.visibility import parse_audience, seen_by
     from tacmap.viz.maps import build_map
 
     store = state(ctx).store
     seen = parse_audience(audience)
     html = build_map(
-        store if seen is EVERYONE else NeedView(store, seen),
+        seen_by(store, seen),
         kind.value,
         state=state_,
         article=article,

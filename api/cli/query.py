@@ -16,12 +16,11 @@ from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any, get_args
 
-import annotated_types
 import typer
 from rich.table import Table
 from tacmap.api.cli import AudienceOption, LangOption, app, err, out, state
 from tacmap.graph.errors import TacmapError
-from tacmap.graph.queries.spec import QUESTIONS, BadParams, Params, Question
+from tacmap.graph.queries.spec import QUESTIONS, BadParams, Params, Question, bounds
 
 questions = typer.Typer(
     help="Ask a coordination question (each takes --help): " + ", ".join(q.name for q in QUESTIONS) + ".",
@@ -69,17 +68,13 @@ def _cli_type(annotation: Any) -> Any:
 
 
 def _option(q: Question, name: str, spec: Any) -> Any:
-    bounds: dict[str, Any] = {}
-    for rule in spec.metadata:
-        if isinstance(rule, annotated_types.Ge):
-            bounds["min"] = rule.ge
-        if isinstance(rule, annotated_types.Le):
-            bounds["max"] = rule.le
+    inclusive = {"ge": "min", "le": "max"}  # typer's bounds (the models use no open ones)
+    limits = {inclusive[name]: value for name, value in bounds(spec).items() if name in inclusive}
     kind = _cli_type(spec.annotation)
     help_text = _options(spec.description or "", q)
     flag = option(name) if kind is not bool else f"{option(name)}/--no-{name.replace('_', '-')}"
     typed = kind if spec.default is not None or kind is bool else kind | None
-    return Annotated[typed, typer.Option(flag, help=help_text, **bounds)]
+    return Annotated[typed, typer.Option(flag, help=help_text, **limits)]
 
 
 def _print_table(columns: list[str], rows: list[dict[str, Any]]) -> None:
@@ -110,16 +105,15 @@ def rows_of(q: Question, params: Params, result: Any) -> list[Any]:
 def run(ctx: typer.Context, q: Question, values: dict[str, Any], shown: dict[str, Any]) -> None:
     """Check the parameters, ask the question, print or write the answer."""
     from tacmap.api.tables import csv_bytes, localized, plain_row, table, xlsx_bytes
-    from tacmap.graph.visibility import EVERYONE, NeedView, parse_audience
+    from tacmap.graph.visibility import parse_audience, seen_by
 
     try:
         params = q.check(**values)
     except BadParams as exc:
         raise usage_error(exc, q) from None
     store = state(ctx).store
-    seen = parse_audience(shown["audience"])
-    if seen is not EVERYONE and q.names_needs:  # aggregates count every need
-        store = NeedView(store, seen)
+    if q.names_needs:  # aggregates count every need
+        store = seen_by(store, parse_audience(shown["audience"]))
     try:
         answer = q.ask(store, params)
         notes = q.notes(store, params, answer)

@@ -14,7 +14,6 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-import annotated_types
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from tacmap.api.deps import PageDep, ServicesDep, Viewer
@@ -33,7 +32,7 @@ from tacmap.api.listing import (
 from tacmap.api.results import plain, result_model
 from tacmap.api.tables import csv_bytes, localized, table, xlsx_bytes
 from tacmap.graph.errors import TacmapError
-from tacmap.graph.queries.spec import QUESTIONS, BadParams, MetricsTable, Params, Question
+from tacmap.graph.queries.spec import QUESTIONS, BadParams, MetricsTable, Params, Question, bounds
 
 router = APIRouter(tags=["questions"], responses=error_responses(400, 401, 403))
 
@@ -110,12 +109,9 @@ def render(q: Question, result: Any, notes: list[str], params: Params, page: Any
 
 def _query(spec: Any) -> Any:
     """A model field as a query parameter: its type, default, help, examples and bounds."""
-    bounds = {}
-    for rule in spec.metadata:
-        for name in ("ge", "le", "gt", "lt"):
-            if isinstance(rule, getattr(annotated_types, name.capitalize())):
-                bounds[name] = getattr(rule, name)
-    return Annotated[spec.annotation, Query(description=spec.description, examples=spec.examples, **bounds)]
+    return Annotated[
+        spec.annotation, Query(description=spec.description, examples=spec.examples, **bounds(spec))
+    ]
 
 
 def endpoint(q: Question) -> Any:

@@ -21,7 +21,9 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+import annotated_types
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic.fields import FieldInfo
 from tacmap.graph.queries import examples
 from tacmap.graph.schema.reference import UN_GROUPS
 
@@ -70,6 +72,16 @@ AsOfF = Annotated[
 ]
 NeedF = Annotated[str | None, Field(description="One need (id).", examples=["need-KEN-006-good_practices"])]
 FormF = Annotated[str | None, Field(description="Form of assistance.", examples=["legal_advice"])]
+
+
+def bounds(spec: FieldInfo) -> dict[str, Any]:
+    """A field's numeric bounds by name (``ge``, ``le``, ``gt``, ``lt``), for the front ends to declare."""
+    return {
+        name: getattr(rule, name)
+        for rule in spec.metadata
+        for name in ("ge", "le", "gt", "lt")
+        if isinstance(rule, getattr(annotated_types, name.capitalize()))
+    }
 
 
 class ParamConflict(ValueError):
@@ -219,20 +231,24 @@ class Question:
     # (module, store, params, rows) -> why candidates were left out, with counts (empty: nothing to say)
     why: Callable[[Any, Store, Any, Any], list[str]] | None = None
 
+    def code(self) -> Any:
+        """The question's module, imported when first needed (a command that does not ask it does not pay)."""
+        return importlib.import_module(f"tacmap.graph.queries.{self.module}")
+
     def ask(self, store: Store, params: Params) -> Any:
         """The answer for checked parameters."""
-        return self.call(importlib.import_module(f"tacmap.graph.queries.{self.module}"), store, params)
+        return self.call(self.code(), store, params)
 
     def notes(self, store: Store, params: Params, rows: Any) -> list[str]:
         """Why the answer leaves candidates out (or is empty), in plain words with counts."""
         if self.why is None:
             return []
-        return self.why(importlib.import_module(f"tacmap.graph.queries.{self.module}"), store, params, rows)
+        return self.why(self.code(), store, params, rows)
 
     def result_type(self) -> type:
         """The type of one row (of the whole answer for ``metrics``)."""
         assert self.result is not None, f"{self.name} has no row type"
-        found: type = getattr(importlib.import_module(f"tacmap.graph.queries.{self.module}"), self.result)
+        found: type = getattr(self.code(), self.result)
         return found
 
     def check(self, **values: Any) -> Params:
