@@ -32,6 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tacmap.api import errors
 from tacmap.api.deps import Services
 from tacmap.api.errors import BodyTooLarge, send_error, too_large_message
+from tacmap.api.pages import HtmlSuffix
 from tacmap.api.routers import (
     audit,
     experts,
@@ -268,7 +269,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     _docs(app)
     app.openapi = lambda: _openapi(app, settings)  # type: ignore[method-assign]
     # the last added runs first: request id and log, headers, Host, CORS (so that refusals below carry
-    # its headers), then the key of a writing request before its body, then the download bound
+    # its headers), then the key of a writing request before its body, then the download bound, then
+    # `.html` paths turned into pages
+    app.add_middleware(HtmlSuffix)
     app.add_middleware(HeavyDownloads, limit=settings.max_heavy_downloads)
     app.add_middleware(KeyBeforeBody, services=services)
     if settings.cors_origins:
