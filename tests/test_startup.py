@@ -82,3 +82,15 @@ def test_the_snapshot_matches_the_installed_packages():
     regenerated: ``python -m tacmap.graph.schema.reference_snapshot``."""
     built = json.loads(json.dumps(reference_snapshot.build()))
     assert built == reference.snapshot()
+
+
+def test_help_builds_no_question_or_export_format():
+    """The question registry (pydantic models) and the export writers load only when used."""
+    code = (
+        "import sys\nfrom tacmap.api.cli import main\nsys.argv = ['tacmap', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print([m for m in sys.modules if m.startswith(('tacmap.graph.queries', 'tacmap.graph.export.', "
+        "'tacmap.graph.schema.models', 'networkx'))])"
+    )
+    _, printed = imported_after(code)
+    assert printed.splitlines()[-1] == "[]"

@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from tacmap.graph.errors import TacmapError
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from tacmap.graph.settings import Settings
     from tacmap.graph.store import Store
+    from typer import _click  # the click that typer bundles: its types, for the overrides below
 
 app = typer.Typer(
     name="tacmap",
@@ -296,5 +298,31 @@ def main() -> None:
         sys.exit(130)
 
 
+class LazyQuestions(TyperGroup):
+    """``tacmap query``: its commands are built from the question registry (pydantic models, a fifth of
+    a second) only when a question is asked or listed, not for ``tacmap --help`` or another command."""
+
+    @functools.cached_property
+    def _questions(self) -> TyperGroup:
+        from tacmap.api.cli.query import questions
+
+        return typer.main.get_group(questions)
+
+    def list_commands(self, ctx: _click.Context) -> list[str]:
+        return self._questions.list_commands(ctx)
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        return self._questions.get_command(ctx, cmd_name)
+
+
+app.add_typer(
+    typer.Typer(
+        cls=LazyQuestions,
+        help="Ask a coordination question (overlaps, gaps, matrix, pairings, ...); each takes --help.",
+        no_args_is_help=True,
+    ),
+    name="query",
+)
+
 # Commands kept in their own modules register themselves on `app` when imported.
-from tacmap.api.cli import export, iati, keys, maps, query, serve, templates  # noqa: F401
+from tacmap.api.cli import export, iati, keys, maps, serve, templates  # noqa: F401

@@ -23,7 +23,7 @@ from tacmap.api.cli.filters import (
 )
 from tacmap.graph.errors import TacmapError
 from tacmap.graph.export import FORMATS
-from tacmap.graph.ingest.write import FORMATS as BUNDLE_FORMATS
+from tacmap.graph.ingest import BUNDLE_FORMATS
 
 ExportFormat = StrEnum("ExportFormat", {name: name for name in (*BUNDLE_FORMATS, *FORMATS)})  # type: ignore[misc]
 DEFAULT_FORMAT = ExportFormat("dir")  # a bundle folder that `tacmap load` reads back

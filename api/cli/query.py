@@ -18,15 +18,11 @@ from typing import Annotated, Any, get_args
 
 import typer
 from rich.table import Table
-from tacmap.api.cli import AudienceOption, LangOption, app, err, out, state
+from tacmap.api.cli import AudienceOption, LangOption, err, out, state
 from tacmap.graph.errors import TacmapError
 from tacmap.graph.queries.spec import QUESTIONS, BadParams, Params, Question, bounds
 
-questions = typer.Typer(
-    help="Ask a coordination question (each takes --help): " + ", ".join(q.name for q in QUESTIONS) + ".",
-    no_args_is_help=True,
-)
-app.add_typer(questions, name="query")
+questions = typer.Typer()  # its commands, served through `tacmap query` (LazyQuestions)
 
 
 class Format(StrEnum):

@@ -12,33 +12,43 @@ attribute name. Which nodes go in, their names and their positions are chosen ab
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-from tacmap.graph.export import cytoscape, geojson, gexf, graphml, kumu, nodelink
-from tacmap.graph.export.flat import FlatGraph
+if TYPE_CHECKING:
+    from tacmap.graph.export.flat import FlatGraph
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
 class Format:
-    """One export format: how to write it, and how to name and serve the file."""
+    """One export format: how to name and serve the file, and the module whose ``write`` makes it
+    (imported when a file is written, so that listing the formats costs nothing at start-up)."""
 
     name: str
     suffix: str
     media_type: str
     opens_in: str
-    write: Callable[[FlatGraph], bytes]
+    module: str
+
+    def write(self, graph: FlatGraph) -> bytes:
+        writer = import_module(f"tacmap.graph.export.{self.module}")
+        data: bytes = writer.write(graph)
+        return data
 
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("gexf", ".gexf", "application/gexf+xml", "Gephi", gexf.write),
-        Format("graphml", ".graphml", "application/graphml+xml", "Cytoscape, yEd, Gephi", graphml.write),
-        Format("json", ".json", "application/json", "networkx, D3 (node-link JSON)", nodelink.write),
-        Format("cytoscape", ".cyjs", "application/json", "Cytoscape, Cytoscape.js", cytoscape.write),
-        Format("kumu", ".xlsx", kumu.XLSX, "Kumu (Elements and Connections sheets)", kumu.write),
-        Format("geojson", ".geojson", "application/geo+json", "QGIS, BI maps", geojson.write),
+        Format("gexf", ".gexf", "application/gexf+xml", "Gephi", "gexf"),
+        Format("graphml", ".graphml", "application/graphml+xml", "Cytoscape, yEd, Gephi", "graphml"),
+        Format("json", ".json", "application/json", "networkx, D3 (node-link JSON)", "nodelink"),
+        Format("cytoscape", ".cyjs", "application/json", "Cytoscape, Cytoscape.js", "cytoscape"),
+        Format("kumu", ".xlsx", XLSX, "Kumu (Elements and Connections sheets)", "kumu"),
+        Format("geojson", ".geojson", "application/geo+json", "QGIS, BI maps", "geojson"),
     )
 }
 

@@ -11,7 +11,6 @@ from typing import Any
 from tacmap.graph.export.flat import LAYOUT, FlatGraph
 from tacmap.graph.export.workbook import xlsx_bytes
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ELEMENT_COLUMNS = ("ID", "Label", "Type", "Description")
 CONNECTION_COLUMNS = ("ID", "From", "To", "Type", "Direction", "Weight")
 TAKEN = {

@@ -28,11 +28,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tacmap.graph.ingest import BUNDLE_FORMATS as FORMATS
 from tacmap.graph.ingest.load import ImportSummary, import_bundle
 from tacmap.graph.ingest.problems import BundleError, Limits, Problem
 from tacmap.graph.ingest.read import read_bytes, read_path
 from tacmap.graph.ingest.validate import Progress, validate
-from tacmap.graph.ingest.write import FORMATS, write_bundle
+from tacmap.graph.ingest.write import write_bundle
 from tacmap.graph.schema.models import Bundle
 
 DEFAULT_LIMITS = Limits()

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from tacmap.graph.formulas import neutralise
+from tacmap.graph.ingest import BUNDLE_FORMATS
 from tacmap.graph.ingest.columns import COLUMNS, file_name, format_cell
 from tacmap.graph.schema.models import Bundle
 from tacmap.graph.schema.tables import TABLES
 
-FORMATS = ("dir", "zip", "xlsx")
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 FIXED_DATETIME = datetime(2000, 1, 1)
 
@@ -141,5 +141,5 @@ def write_bundle(bundle: Bundle, path: Path, fmt: str = "dir") -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(xlsx_bytes(bundle))
     else:
-        raise ValueError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
+        raise ValueError(f"unknown export format {fmt!r}: choose one of {', '.join(BUNDLE_FORMATS)}")
     return path
