@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from pydantic.fields import FieldInfo
+from tacmap.api.pages import wants_html
 from tacmap.api.tables import plain_row
 from tacmap.i18n import UnknownLanguage, check, negotiate, use
 from tacmap.viz.pages.table import Table, inputs, record_page, table_page
@@ -60,6 +61,11 @@ def table_response(
     )
     with use(lang):
         return HTMLResponse(table_page(table, lang), headers={"Content-Language": lang})
+
+
+def record_or_page(request: Request, record: Any, title: str) -> Any:
+    """The record for a client, its page for a browser."""
+    return record_response(request, record, title) if wants_html(request) else record
 
 
 def record_response(request: Request, record: Any, title: str) -> HTMLResponse:

@@ -196,7 +196,7 @@ def cell(column: str, value: Any) -> Markup:
     if isinstance(value, bool):
         return escape(_("true") if value else _("false"))
     if isinstance(value, float):
-        return escape(number(value, 4 if abs(value) < 10 else 0))
+        return escape(number(value, 2 if abs(value) < 100 else 0))
     base = LINKS.get(column)
     if base and isinstance(value, str):
         return Markup('<a href="{}/{}">{}</a>').format(base, quote(value, safe=""), value)
