@@ -5,6 +5,7 @@ every list and question answer is a page for a browser without code of its own."
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from fastapi import Request
@@ -42,22 +43,22 @@ def table_response(
     offset: int,
     notes: Sequence[str] = (),
     summary: Sequence[tuple[str, Any]] = (),
+    as_of: date | None = None,
 ) -> HTMLResponse:
     """Every matching row as a sortable, paged table page with the route's filter form."""
     lang = language(request)
     query = dict(request.query_params)
     fields = route_fields(request)
-    as_of = query.get("as_of") or None
     table = Table(
         path=request.url.path,
         rows=[plain_row(r) for r in rows],
-        fields=inputs(fields, query),
+        fields=inputs(fields, {"as_of": as_of.isoformat(), **query} if as_of else query),
         query=query,
         limit=limit,
         offset=offset,
         notes=notes,
         summary=summary,
-        as_of=as_of if "as_of" in fields else None,
+        as_of=as_of.isoformat() if as_of else None,
     )
     with use(lang):
         return HTMLResponse(table_page(table, lang), headers={"Content-Language": lang})

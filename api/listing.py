@@ -147,15 +147,22 @@ def download(name: str, rows: Iterable[Any], fmt: Format) -> Response:
     return attachment(name, fmt, body)
 
 
-def listing(name: str, rows: Sequence[Any], page: Page, fmt: Format, notes: Sequence[str] = ()) -> Any:
-    """A page of ``rows`` as :class:`Paged` JSON (an HTML table page for a browser), or all of them
-    as a download."""
+def listing(
+    name: str,
+    rows: Sequence[Any],
+    page: Page,
+    fmt: Format,
+    notes: Sequence[str] = (),
+    as_of: date | None = None,
+) -> Any:
+    """A page of ``rows`` as :class:`Paged` JSON (an HTML table page for a browser, which says the
+    day ``as_of`` the answer is for), or all of them as a download."""
     if fmt is not Format.json:
         return download(name, rows, fmt)
     if (request := page_request()) is not None:
         from tacmap.api.html import table_response  # the page builders load only for pages
 
-        return table_response(request, rows, page.limit, page.offset, notes)
+        return table_response(request, rows, page.limit, page.offset, notes, as_of=as_of)
     return {
         "total": len(rows),
         "limit": page.limit,

@@ -109,7 +109,7 @@ def render(q: Question, result: Any, notes: list[str], params: Params, page: Any
         if fmt is Format.csv:
             return attachment(f"{q.name}-{chosen}", fmt, csv_bytes(*tables[chosen], RAW_CSV.get()))
         return attachment(q.name, fmt, xlsx_bytes(tables))
-    return listing(q.name, result, page, fmt, notes)
+    return listing(q.name, result, page, fmt, notes, getattr(params, "as_of", None))
 
 
 def _query(spec: Any) -> Any:
@@ -128,6 +128,7 @@ def endpoint(q: Question) -> Any:
         except BadParams as exc:
             first = exc.problems[0]
             raise invalid(first.name, first.message) from None
+        params = q.dated(params, services.cache.reader)
         rows, notes = answer(services, q, params, who, language.code)
         return render(q, rows, notes, params, page, fmt)
 
