@@ -253,11 +253,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         ops,
         states,
         providers,
+        questions,  # before the lists: /networks/metrics and /experts/shortlist are not record ids
         networks,
         needs,
         projects,
         experts,
-        questions,
         imports,
         export,
         audit,

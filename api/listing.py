@@ -15,10 +15,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from tacmap.api.deps import Page
+from tacmap.api.pages import wants_html
 from tacmap.api.tables import csv_bytes, plain_row, table, xlsx_bytes
 from tacmap.graph.queries.spec import IsoDay, UnGroup
 
@@ -44,12 +45,21 @@ FormatDep = Annotated[
 ]
 
 
-# Set per request by the `raw` parameter of every download route (a context variable, so that the
-# many routes that pass their rows to `listing` or `download` need not each hand it on).
+# Set per request by the `raw` parameter of every download route, with the request itself (context
+# variables, so that the many routes that pass their rows to `listing` or `download` need not each
+# hand them on): `listing` answers a browser with a page.
 RAW_CSV: ContextVar[bool] = ContextVar("raw_csv", default=False)
+REQUEST: ContextVar[Request | None] = ContextVar("request", default=None)
+
+
+def page_request() -> Request | None:
+    """This request when it asks for a page (see :func:`tacmap.api.pages.wants_html`)."""
+    request = REQUEST.get()
+    return request if request is not None and wants_html(request) else None
 
 
 async def raw_switch(
+    request: Request,
     raw: Annotated[
         bool,
         Query(
@@ -59,6 +69,7 @@ async def raw_switch(
     ] = False,
 ) -> None:
     RAW_CSV.set(raw)
+    REQUEST.set(request)
 
 
 RAW_SWITCH = [Depends(raw_switch)]
@@ -136,10 +147,22 @@ def download(name: str, rows: Iterable[Any], fmt: Format) -> Response:
     return attachment(name, fmt, body)
 
 
-def listing(name: str, rows: Sequence[Any], page: Page, fmt: Format) -> Any:
-    """A page of ``rows`` as :class:`Paged` JSON, or all of them as a download."""
+def listing(
+    name: str,
+    rows: Sequence[Any],
+    page: Page,
+    fmt: Format,
+    notes: Sequence[str] = (),
+    as_of: date | None = None,
+) -> Any:
+    """A page of ``rows`` as :class:`Paged` JSON (an HTML table page for a browser, which says the
+    day ``as_of`` the answer is for), or all of them as a download."""
     if fmt is not Format.json:
         return download(name, rows, fmt)
+    if (request := page_request()) is not None:
+        from tacmap.api.html import table_response  # the page builders load only for pages
+
+        return table_response(request, rows, page.limit, page.offset, notes, as_of=as_of)
     return {
         "total": len(rows),
         "limit": page.limit,
@@ -148,4 +171,5 @@ def listing(name: str, rows: Sequence[Any], page: Page, fmt: Format) -> Any:
             r if isinstance(r, BaseModel) else plain_row(r)
             for r in rows[page.offset : page.offset + page.limit]
         ],
+        "notes": list(notes),
     }

@@ -835,4 +835,5 @@ def generate(scale: int = 1, seed: int = 2009) -> Bundle:
         projects=_projects(_rng(seed, "projects"), parties, needs, networks, ref, scale),
         experts=_experts(_rng(seed, "experts"), parties, implementation, ref, scale, _rng(seed, "roster")),
         implementation=implementation,
+        reference_date=AS_OF,
     )

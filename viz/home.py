@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -16,7 +17,7 @@ from urllib.parse import urlencode
 import networkx as nx
 from babel import Locale
 from markupsafe import Markup, escape
-from tacmap.graph.queries.spec import QUESTIONS
+from tacmap.graph.queries.spec import QUESTIONS, reference_day
 from tacmap.graph.schema.reference import UN_LANGUAGES
 from tacmap.graph.store.base import Store
 from tacmap.i18n import DEFAULT, GROUP_NAMES, N_, _, day, direction, number, use
@@ -111,11 +112,13 @@ def _languages(query: dict[str, Any], lang: str) -> list[tuple[str, str, str, bo
 def _home_page(store: Store, lang: str, link_lang: str | None, filters: dict[str, Any]) -> str:
     g = store.projection()
     f = checked(g, **filters)
+    if f.as_of is None:  # the data's own day, as the questions take it (spec.reference_day)
+        f = replace(f, as_of=reference_day(store))
     needs, states_with_needs, restricted = _needs(g, f)
     gaps = count(ask("gaps", store, f))
     overlaps = count(ask("overlaps", store, f))
     orphans = count(ask("orphans", store, f))
-    as_of = day(f.as_of or date.today())
+    as_of = day(f.as_of)
     coverage = (
         "–"
         if gaps is None or not needs

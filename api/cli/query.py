@@ -127,6 +127,7 @@ def run(ctx: typer.Context, q: Question, values: dict[str, Any], shown: dict[str
     except BadParams as exc:
         raise usage_error(exc, q) from None
     store = state(ctx).store
+    params = q.dated(params, store)
     if q.names_needs:  # aggregates count every need
         store = seen_by(store, parse_audience(shown["audience"]))
     try:

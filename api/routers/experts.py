@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query, Request
 from tacmap.api.cache import SnapshotDep
 from tacmap.api.deps import PageDep, Viewer
-from tacmap.api.errors import error_responses
+from tacmap.api.errors import NotFound, error_responses
+from tacmap.api.html import record_or_page
 from tacmap.api.listing import (
     RAW_SWITCH,
     Format,
@@ -55,3 +56,22 @@ def list_experts(
         and (form is None or any(same(x, form) for x in e.forms))
     ]
     return listing("experts", rows, page, fmt)
+
+
+@router.get(
+    "/{expert_id}",
+    response_model=ExpertOut,
+    responses=error_responses(404),
+    summary="One expert",
+)
+def get_expert(
+    request: Request,
+    who: Viewer,
+    snap: SnapshotDep,
+    expert_id: Annotated[str, Path(description="Expert id as in the bundle.", examples=["exp-0001"])],
+) -> Any:
+    """The expert; a browser gets it as a page."""
+    found = next((r for r in snap.experts(who.sees_personal_data) if r.id == expert_id), None)
+    if found is None:
+        raise NotFound(f"no expert with id {expert_id!r} (see GET /experts)")
+    return record_or_page(request, found, found.name)

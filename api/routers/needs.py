@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query, Request
 from tacmap.api.cache import SnapshotDep
 from tacmap.api.deps import PageDep, ServicesDep, Viewer
-from tacmap.api.errors import error_responses
+from tacmap.api.errors import NotFound, error_responses
+from tacmap.api.html import record_or_page
 from tacmap.api.listing import (
     RAW_SWITCH,
     Format,
@@ -57,3 +58,25 @@ def list_needs(
         and (visibility is None or n.visibility == visibility)
     ]
     return listing("needs", rows, page, fmt)
+
+
+@router.get(
+    "/{need_id}",
+    response_model=NeedOut,
+    responses=error_responses(404),
+    summary="One need",
+)
+def get_need(
+    request: Request,
+    who: Viewer,
+    services: ServicesDep,
+    snap: SnapshotDep,
+    need_id: Annotated[
+        str, Path(description="Need id as in the bundle.", examples=["need-KEN-006-capacity_building"])
+    ],
+) -> Any:
+    """The need; a browser gets it as a page."""
+    found = next((r for r in snap.needs_shown(services.cache.hidden(who.audience)) if r.id == need_id), None)
+    if found is None:
+        raise NotFound(f"no need with id {need_id!r} (see GET /needs)")
+    return record_or_page(request, found, found.id)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query, Request
 from tacmap.api.cache import SnapshotDep
 from tacmap.api.deps import PageDep, Viewer
-from tacmap.api.errors import error_responses
+from tacmap.api.errors import NotFound, error_responses
+from tacmap.api.html import record_or_page
 from tacmap.api.listing import (
     RAW_SWITCH,
     Format,
@@ -48,3 +49,22 @@ def list_networks(
         and (q is None or q.casefold() in f"{n.id} {n.name}".casefold())
     ]
     return listing("networks", rows, page, fmt)
+
+
+@router.get(
+    "/{network_id}",
+    response_model=NetworkOut,
+    responses=error_responses(404),
+    summary="One network",
+)
+def get_network(
+    request: Request,
+    who: Viewer,
+    snap: SnapshotDep,
+    network_id: Annotated[str, Path(description="Network id as in the bundle.", examples=["eaaaca"])],
+) -> Any:
+    """The network; a browser gets it as a page."""
+    found = next((r for r in snap.networks if r.id == network_id), None)
+    if found is None:
+        raise NotFound(f"no network with id {network_id!r} (see GET /networks)")
+    return record_or_page(request, found, found.name)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query, Request
 from tacmap.api.cache import SnapshotDep
 from tacmap.api.deps import PageDep, Viewer
-from tacmap.api.errors import error_responses
+from tacmap.api.errors import NotFound, error_responses
+from tacmap.api.html import record_or_page
 from tacmap.api.listing import (
     RAW_SWITCH,
     Format,
@@ -63,3 +64,22 @@ def list_projects(
         and (active_on is None or p.start <= active_on <= p.end)
     ]
     return listing("projects", rows, page, fmt)
+
+
+@router.get(
+    "/{project_id}",
+    response_model=ProjectOut,
+    responses=error_responses(404),
+    summary="One project",
+)
+def get_project(
+    request: Request,
+    who: Viewer,
+    snap: SnapshotDep,
+    project_id: Annotated[str, Path(description="Project id as in the bundle.", examples=["prj-0001"])],
+) -> Any:
+    """The project; a browser gets it as a page."""
+    found = next((r for r in snap.projects if r.id == project_id), None)
+    if found is None:
+        raise NotFound(f"no project with id {project_id!r} (see GET /projects)")
+    return record_or_page(request, found, found.title)

@@ -28,6 +28,7 @@ from tacmap.api.listing import (
     attachment,
     download_responses,
     listing,
+    page_request,
 )
 from tacmap.api.results import plain, result_model
 from tacmap.api.tables import csv_bytes, localized, table, xlsx_bytes
@@ -96,15 +97,19 @@ def render(q: Question, result: Any, notes: list[str], params: Params, page: Any
         metrics = plain(result)
         if isinstance(metrics, BaseModel):
             metrics = metrics.model_dump(mode="json")
+        chosen = params.table.value  # type: ignore[attr-defined]
+        if fmt is Format.json and (request := page_request()) is not None:
+            from tacmap.api.html import table_response
+
+            counts = [(k, v) for k, v in metrics.items() if not isinstance(v, list)]
+            return table_response(request, metrics[chosen], page.limit, page.offset, notes, counts)
         if fmt is Format.json:
             return metrics
         tables = {t.value: table(metrics[t.value]) for t in MetricsTable}
-        chosen = params.table.value  # type: ignore[attr-defined]
         if fmt is Format.csv:
             return attachment(f"{q.name}-{chosen}", fmt, csv_bytes(*tables[chosen], RAW_CSV.get()))
         return attachment(q.name, fmt, xlsx_bytes(tables))
-    found = listing(q.name, result, page, fmt)
-    return {**found, "notes": notes} if fmt is Format.json else found
+    return listing(q.name, result, page, fmt, notes, getattr(params, "as_of", None))
 
 
 def _query(spec: Any) -> Any:
@@ -123,6 +128,7 @@ def endpoint(q: Question) -> Any:
         except BadParams as exc:
             first = exc.problems[0]
             raise invalid(first.name, first.message) from None
+        params = q.dated(params, services.cache.reader)
         rows, notes = answer(services, q, params, who, language.code)
         return render(q, rows, notes, params, page, fmt)
 

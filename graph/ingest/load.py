@@ -122,8 +122,9 @@ def import_bundle(
         if progress:
             progress(done, total)
     summary.warnings += consent_warnings(bundle)
-    if summary.written:
-        store.write(to_changes(Bundle.of(changed), stamp))
+    dated = bundle.reference_date is not None and bundle.reference_date != existing.reference_date
+    if summary.written or dated:
+        store.write(to_changes(Bundle.of(changed, bundle.reference_date if dated else None), stamp))
     if progress:
         progress(total, total)
     return summary

@@ -751,4 +751,4 @@ def check_records(bundle: Bundle, existing: Bundle | None = None) -> Bundle:
         out[table] = fixed
     if problems.problems or problems.overflow:
         raise BundleError(problems.result())
-    return Bundle.of(out).sorted()
+    return Bundle.of(out, bundle.reference_date).sorted()

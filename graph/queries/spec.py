@@ -68,10 +68,24 @@ GroupF = Annotated[
 ]
 ProviderF = Annotated[str | None, Field(description="Only this provider (id).", examples=["unodc"])]
 AsOfF = Annotated[
-    IsoDay | None, Field(description="The day to look at (default: today).", examples=["2009-09-01"])
+    IsoDay | None,
+    Field(
+        description="The day to look at (default: the data's own reference date, else today).",
+        examples=["2009-09-01"],
+    ),
 ]
 NeedF = Annotated[str | None, Field(description="One need (id).", examples=["need-KEN-006-good_practices"])]
 FormF = Annotated[str | None, Field(description="Form of assistance.", examples=["legal_advice"])]
+
+
+def reference_day(store: Store) -> date:
+    """The day the data describes when it declares one (the seed: 2009-09-01; a bundle's
+    ``meta.csv``), else today: what a question looks at when not told a date."""
+    from tacmap.graph.schema.mapping import DATASET
+
+    props = store.projection().nodes.get(DATASET) or {}
+    declared = props.get("reference_date")
+    return date.fromisoformat(str(declared)) if declared else date.today()
 
 
 def bounds(spec: FieldInfo) -> dict[str, Any]:
@@ -250,6 +264,13 @@ class Question:
         assert self.result is not None, f"{self.name} has no row type"
         found: type = getattr(self.code(), self.result)
         return found
+
+    def dated(self, params: Params, store: Store) -> Params:
+        """``params`` with an empty ``as_of`` set to :func:`reference_day`: the one place that default
+        is filled, so the API, the command line and the pages look at the same day."""
+        if "as_of" not in type(params).model_fields or params.as_of is not None:
+            return params
+        return params.model_copy(update={"as_of": reference_day(store)})
 
     def check(self, **values: Any) -> Params:
         """The parameters checked, or :class:`BadParams` naming the parameter and the fix."""

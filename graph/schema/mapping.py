@@ -30,7 +30,10 @@ KEYS: dict[str, str] = {
     "Project": "id",
     "Expert": "id",
     "Region": "id",
+    "Dataset": "id",
 }
+# The one node that holds what the data says of itself (its reference date), in both stores.
+DATASET: NodeRef = ("Dataset", "dataset")
 
 # label -> (direction, relationship type) pairs owned by a record of that label
 OWNED: dict[str, tuple[tuple[str, str], ...]] = {
@@ -123,6 +126,8 @@ def to_changes(bundle: Bundle, stamp: dict[str, Any] | None = None) -> Changes:
     def edge(kind: str, src: NodeRef, dst: NodeRef, **props: Any) -> None:
         out.edges.append(Edge(kind, src, dst, props))
 
+    if bundle.reference_date is not None:
+        node(*DATASET, reference_date=_iso(bundle.reference_date))
     for s in bundle.states:
         out.nodes.append(Node("State", s.iso3, {f: _iso(getattr(s, f)) for f in STATE_INFO_FIELDS} | stamp))
     for provider in bundle.providers:
@@ -247,7 +252,9 @@ def to_bundle(nodes: dict[NodeRef, dict[str, Any]], edges: list[Edge]) -> Bundle
     bundle = Bundle()
     for ref, props in sorted(nodes.items(), key=lambda item: (item[0][0], str(item[0][1]))):
         label, key = ref[0], str(ref[1])  # the records' own keys are all text
-        if label == "State":
+        if ref == DATASET and props.get("reference_date"):
+            bundle.reference_date = date.fromisoformat(str(props["reference_date"]))
+        elif label == "State":
             info = {f: props.get(f) for f in STATE_INFO_FIELDS}
             if any(info.values()):
                 bundle.states.append(StateInfo(iso3=key, **info))

@@ -230,15 +230,19 @@ class Bundle(BaseModel):
     projects: list[Project] = Field(default_factory=list)
     experts: list[Expert] = Field(default_factory=list)
     implementation: list[Implementation] = Field(default_factory=list)
+    # The day the data describes ("today" of the dataset): questions look at it when not told a date.
+    reference_date: date | None = None
 
     def sorted(self) -> Bundle:
         """The same records in key order, so two exports of one graph compare equal."""
-        return Bundle.of({name: sorted(rows, key=record_key) for name, rows in self.tables().items()})
+        return Bundle.of(
+            {name: sorted(rows, key=record_key) for name, rows in self.tables().items()}, self.reference_date
+        )
 
     @classmethod
-    def of(cls, tables: Mapping[str, list[Record]]) -> Bundle:
+    def of(cls, tables: Mapping[str, list[Record]], reference_date: date | None = None) -> Bundle:
         """The bundle of these tables, by name; each record is checked to be of its table's type."""
-        return cls.model_validate(tables)
+        return cls.model_validate({**tables, "reference_date": reference_date})
 
     def tables(self) -> dict[str, list[Record]]:
         return {name: getattr(self, name) for name in TABLES}
