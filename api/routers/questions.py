@@ -32,7 +32,7 @@ from tacmap.api.listing import (
 from tacmap.api.results import plain, result_model
 from tacmap.api.tables import csv_bytes, localized, table, xlsx_bytes
 from tacmap.graph.errors import TacmapError
-from tacmap.graph.queries.spec import QUESTIONS, BadParams, MetricsTable, Params, Question, bounds
+from tacmap.graph.queries.spec import BY_NAME, QUESTIONS, BadParams, MetricsTable, Params, Question, bounds
 
 router = APIRouter(tags=["questions"], responses=error_responses(400, 401, 403))
 
@@ -71,6 +71,22 @@ def answer(services: Any, q: Question, params: Params, who: Any, lang: str) -> t
     if lang == "en" or not q.state_fields:
         return rows, notes
     return cache.get(("localized", lang, *key), lambda: localized(rows, q.state_fields, lang)), notes
+
+
+def checked(q: Question, values: dict[str, Any]) -> Params:
+    """The parameters checked, or 422 naming the first bad one."""
+    try:
+        return q.check(**values)
+    except BadParams as exc:
+        first = exc.problems[0]
+        raise invalid(first.name, first.message) from None
+
+
+def rows_of(name: str, values: dict[str, Any], services: Any, who: Any) -> Any:
+    """A question's answer as records for a page (a brief), checked and cached as its endpoint does;
+    the page names States in its own language."""
+    q = BY_NAME[name]
+    return answer(services, q, checked(q, values), who, "en")[0]
 
 
 def render(q: Question, result: Any, notes: list[str], params: Params, page: Any, fmt: Format) -> Any:
@@ -118,11 +134,7 @@ def endpoint(q: Question) -> Any:
     """The route function of one question, its signature built from the parameter model."""
 
     def ask(who: Any, services: Any, page: Any, language: Any, fmt: Format, **values: Any) -> Any:
-        try:
-            params = q.check(**values)
-        except BadParams as exc:
-            first = exc.problems[0]
-            raise invalid(first.name, first.message) from None
+        params = checked(q, values)
         rows, notes = answer(services, q, params, who, language.code)
         return render(q, rows, notes, params, page, fmt)
 
