@@ -17,7 +17,7 @@ BRIEF_CSS = """
 .status-gap{color:#a40000}.status-near-miss{color:#8a5a00}.status-covered,.status-covered-inferred{color:#1d6b2f}
 td.bar svg{display:block;width:100%;height:14px}
 td.bar{width:30%;min-width:140px}
-.num{text-align:end;white-space:nowrap}
+.num,.day{text-align:end;white-space:nowrap}
 p.empty{color:#555;font-style:italic}
 @media print{section{break-inside:auto}h2{break-after:avoid}}
 """
@@ -96,8 +96,11 @@ def section(
     return Markup("").join(out)
 
 
-def period(start: date | str | None, end: date | str | None) -> str:
-    return f"{day(start) if start else '…'} – {day(end) if end else '…'}"
+def period(start: date | str | None, end: date | str | None) -> Markup:
+    """``2008-02-28 – 2011-02-27``, each date kept whole on its line."""
+    return Markup('<span class="day">{}</span> – <span class="day">{}</span>').format(
+        day(start) if start else "…", day(end) if end else "…"
+    )
 
 
 def timeline_bar(start: date, end: date, first: date, last: date, as_of: date | None) -> Markup:
@@ -113,7 +116,7 @@ def timeline_bar(start: date, end: date, first: date, last: date, as_of: date | 
         '<svg viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="{label}">'
         '<rect x="0" y="4" width="100" height="2" fill="#e4e2d8"/>'
         '<rect x="{x:.2f}" y="1" width="{w:.2f}" height="8" fill="#2a6f97"/>{mark}</svg>'
-    ).format(label=period(start, end), x=x, w=width, mark=Markup(mark))
+    ).format(label=f"{start.isoformat()} – {end.isoformat()}", x=x, w=width, mark=Markup(mark))
 
 
 def as_of_form(action: str, as_of: date | str | None) -> Markup:

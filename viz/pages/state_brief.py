@@ -122,7 +122,7 @@ def _shares(b: StateBrief) -> Markup:
         [
             provider_link(p.provider, p.provider_name),
             number(p.funded),
-            money(p.budget_usd),
+            money(p.budget_usd) if p.budget_usd or not p.unbudgeted_projects else money(None),
             f"{number(100 * p.budget_usd / total, 1)} %" if total else "–",
         ]
         for p in sorted(funded, key=lambda p: (-p.budget_usd, p.provider))
