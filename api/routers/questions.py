@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import inspect
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from tacmap.api.deps import PageDep, ServicesDep, Viewer
 from tacmap.api.errors import NotFound, error_responses, invalid
@@ -87,6 +88,12 @@ def rows_of(name: str, values: dict[str, Any], services: Any, who: Any) -> Any:
     the page names States in its own language."""
     q = BY_NAME[name]
     return answer(services, q, checked(q, values), who, "en")[0]
+
+
+def page_day(request: Request) -> date:
+    """The day a page looks at: its ``as_of`` checked as the questions check it, else their default."""
+    asked = checked(BY_NAME["gaps"], {"as_of": request.query_params.get("as_of")})
+    return asked.as_of or date.today()  # type: ignore[attr-defined,no-any-return]
 
 
 def render(q: Question, result: Any, notes: list[str], params: Params, page: Any, fmt: Format) -> Any:

@@ -7,7 +7,6 @@ take the English or the translated wording.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
@@ -147,12 +146,11 @@ def state_brief_page(
     detail: StateDetail, request: Request, who: Any, services: Any, snap: Any, lang: str
 ) -> str:
     """The State brief, from the answers of the registry questions (the same cache as their endpoints)."""
-    from tacmap.api.routers.questions import BY_NAME, checked, rows_of
+    from tacmap.api.routers.questions import page_day, rows_of
     from tacmap.viz.pages.state_brief import StateBrief, state_brief
 
     code = detail.iso3
-    asked = checked(BY_NAME["gaps"], {"as_of": request.query_params.get("as_of")})
-    as_of: date = asked.as_of or date.today()  # type: ignore[attr-defined]
+    as_of = page_day(request)
     gaps = rows_of("gaps", {"state": code, "as_of": as_of}, services, who)
     group = detail.un_group
     experts = {}
