@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 from tacmap.api.deps import PageDep, ServicesDep, Viewer
 from tacmap.api.errors import NotFound, error_responses, invalid
@@ -30,10 +31,12 @@ from tacmap.api.listing import (
     download_responses,
     listing,
 )
+from tacmap.api.pages import wants_html
 from tacmap.api.results import plain, result_model
 from tacmap.api.tables import csv_bytes, localized, table, xlsx_bytes
 from tacmap.graph.errors import TacmapError
 from tacmap.graph.queries.spec import BY_NAME, QUESTIONS, BadParams, MetricsTable, Params, Question, bounds
+from tacmap.viz.pages import question_page
 
 router = APIRouter(tags=["questions"], responses=error_responses(400, 401, 403))
 
@@ -140,12 +143,18 @@ def _query(spec: Any) -> Any:
 def endpoint(q: Question) -> Any:
     """The route function of one question, its signature built from the parameter model."""
 
-    def ask(who: Any, services: Any, page: Any, language: Any, fmt: Format, **values: Any) -> Any:
+    def ask(
+        request: Request, who: Any, services: Any, page: Any, language: Any, fmt: Format, **values: Any
+    ) -> Any:
         params = checked(q, values)
         rows, notes = answer(services, q, params, who, language.code)
+        html = question_page(q.name) if wants_html(request) else None  # a question with a page of its own
+        if html is not None:
+            return HTMLResponse(html(q, rows, language.code))
         return render(q, rows, notes, params, page, fmt)
 
     fixed = [
+        inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request),
         inspect.Parameter("who", inspect.Parameter.KEYWORD_ONLY, annotation=Viewer),
         inspect.Parameter("services", inspect.Parameter.KEYWORD_ONLY, annotation=ServicesDep),
         inspect.Parameter("page", inspect.Parameter.KEYWORD_ONLY, annotation=PageDep),

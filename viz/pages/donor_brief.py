@@ -124,7 +124,7 @@ def _near(b: DonorBrief) -> Markup:
     ]
     note = _(
         "{here} where it works on the same article, {same} on another article, {near} in neighbouring "
-        "States; at most {shown} of each are listed (all of them: the gaps page)."
+        "States; at most {shown} of each are listed."
     ).format(
         here=number(counts[HERE]),
         same=number(counts[SAME_STATE]),
