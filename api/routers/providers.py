@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse
 from tacmap.api.cache import SnapshotDep
-from tacmap.api.deps import PageDep, Viewer
+from tacmap.api.deps import PageDep, ServicesDep, Viewer
 from tacmap.api.errors import NotFound, error_responses
+from tacmap.api.lang import LangDep
 from tacmap.api.listing import (
     RAW_SWITCH,
     Format,
@@ -18,6 +20,7 @@ from tacmap.api.listing import (
     listing,
     same,
 )
+from tacmap.api.pages import wants_html
 from tacmap.api.schemas import ProviderDetail, ProviderOut
 from tacmap.graph.schema.models import ProviderKind
 
@@ -54,19 +57,56 @@ def list_providers(
 @router.get(
     "/{provider_id}",
     response_model=ProviderDetail,
-    responses=error_responses(404),
+    responses={**error_responses(404), 200: {"content": {"text/html": {}}}},
     summary="One provider with the projects it funds and implements",
 )
 def get_provider(
+    request: Request,
     who: Viewer,
+    services: ServicesDep,
     snap: SnapshotDep,
+    language: LangDep,
     provider_id: Annotated[str, Path(description="Provider id as in the bundle.", examples=["unodc"])],
-) -> ProviderDetail:
+) -> Any:
+    """As JSON; a browser gets the donor brief (viz/pages/donor_brief.py), ``as_of`` as the questions take it."""
     provider = snap.provider_index.get(provider_id)
     if provider is None:
         raise NotFound(f"no provider with id {provider_id!r} (see GET /providers)")
+    if wants_html(request):
+        return HTMLResponse(donor_brief_page(provider, request, who, services, snap, language.code))
     return ProviderDetail(
         **provider.model_dump(),
         funds=[p for p in snap.projects if provider_id in p.funders],
         implements=[p for p in snap.projects if p.implementer == provider_id],
     )
+
+
+def donor_brief_page(provider: Any, request: Request, who: Any, services: Any, snap: Any, lang: str) -> str:
+    """The donor brief, from the answers of the registry questions (the same cache as their endpoints)."""
+    from tacmap.api.routers.questions import page_day, rows_of
+    from tacmap.graph.queries.nearby import gaps_near
+    from tacmap.graph.schema.reference import countries
+    from tacmap.viz.pages.donor_brief import DonorBrief, donor_brief
+
+    as_of = page_day(request, services)
+    presence = rows_of("presence", {"provider": provider.id, "as_of": as_of}, services, who)
+    theirs = {p for row in presence for p in row.project_ids}
+    articles_of = {p.id: p.articles for p in snap.projects if p.id in theirs}
+    known = countries()
+    near = gaps_near(
+        rows_of("gaps", {"as_of": as_of}, services, who),
+        presence,
+        articles_of,
+        lambda iso3: known[iso3].subregion if iso3 in known else None,
+    )
+    overlaps = rows_of("overlaps", {"provider": provider.id}, services, who)
+    brief = DonorBrief(
+        provider=provider,
+        as_of=as_of,
+        presence=presence,
+        articles_of=articles_of,
+        overlaps=[o for o in overlaps if o.project_a in theirs or o.project_b in theirs],
+        near=near,
+        provider_names={p.id: p.name for p in snap.providers},
+    )
+    return donor_brief(brief, lang)

