@@ -46,6 +46,7 @@ from tacmap.api.routers import (
     projects,
     providers,
     questions,
+    session,
     states,
     templates,
 )
@@ -264,6 +265,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         keys,
         maps,
         templates,
+        session,
     ):
         app.include_router(module.router)
     _docs(app)

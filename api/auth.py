@@ -59,6 +59,13 @@ CREATE TABLE IF NOT EXISTS audit (
     message     TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_by_actor ON audit (actor, at);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash  TEXT PRIMARY KEY,   -- sha256 hex of the cookie's token; neither token nor key is stored
+    key_id      TEXT NOT NULL,
+    csrf        TEXT NOT NULL,      -- the token every form of this session posts back
+    expires_at  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_by_key ON sessions (key_id);
 """
 
 
@@ -225,11 +232,9 @@ class KeyStore:
             ).fetchone()
         return row is not None
 
-    def verify(self, token: str) -> ApiKey | None:
-        """The active key ``token`` is, or None. Same work whether or not the id exists (ids that
-        do not exist are looked up every time, so they cannot fill the memory)."""
-        parsed = split_key(token)
-        key_id, secret = parsed if parsed else ("", token)
+    def _known(self, key_id: str) -> tuple[str, ApiKey | None] | None:
+        """(secret hash, the key or None if revoked) for ``key_id``, or None when no key has it
+        (ids that do not exist are looked up every time, so they cannot fill the memory)."""
         checked = self._checked()
         known = checked.get(key_id)
         if known is None:
@@ -240,6 +245,18 @@ class KeyStore:
                     row["secret_hash"],
                     _record(row) if row["revoked_at"] is None else None,
                 )
+        return known
+
+    def active(self, key_id: str) -> ApiKey | None:
+        """The active key with this id, or None: a browser session holds the id, never the key."""
+        known = self._known(key_id)
+        return known[1] if known is not None else None
+
+    def verify(self, token: str) -> ApiKey | None:
+        """The active key ``token`` is, or None. Same work whether or not the id exists."""
+        parsed = split_key(token)
+        key_id, secret = parsed if parsed else ("", token)
+        known = self._known(key_id)
         stored, key = known if known is not None else (_digest(secrets.token_hex(16)), None)
         matches = hmac.compare_digest(stored, _digest(secret))
         return key if matches else None

@@ -20,6 +20,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from tacmap.api.audit import AuditLog
 from tacmap.api.auth import AuthDB, KeyStore, Role
 from tacmap.api.errors import invalid
+from tacmap.api.sessions import COOKIE, CSRF_FIELD, CSRF_HEADER, SessionStore, same_token
 from tacmap.graph.settings import Settings
 from tacmap.graph.store import Store, open_store
 from tacmap.graph.visibility import EVERYONE, PUBLIC, Audience
@@ -44,6 +45,7 @@ class Services:
         self._lock = threading.Lock()
         db = AuthDB(settings.data_dir)
         self.keys = KeyStore(db)
+        self.sessions = SessionStore(db, self.keys)
         self.audit = AuditLog(db)
 
     @property
@@ -99,6 +101,7 @@ class Principal:
     key_id: str | None
     role: Role | None
     state: str | None = None
+    csrf: str | None = None  # signed in by a browser session: the token its forms post back
 
     @property
     def actor(self) -> str:
@@ -120,6 +123,11 @@ class Principal:
 
 KEY_REQUIRED = "an API key is required: send it as `Authorization: Bearer <key>` or `X-API-Key: <key>`"
 KEY_INVALID = "the API key is not valid or has been revoked"
+SESSION_ENDED = "your session has ended (signed out, expired, or its key revoked): sign in again at /sign-in"
+CSRF_MISSING = (
+    "this form is out of date or was not sent from tacmap's own page: reload the page and send it again"
+)
+WRITING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def role_refused(minimum: Role, key_id: str, role: Role) -> str:
@@ -137,6 +145,8 @@ async def current_principal(
     api_key: Annotated[str | None, Security(header_scheme)] = None,
 ) -> Principal:
     token = bearer.credentials if bearer else api_key
+    if not token and COOKIE in request.cookies:
+        return await _session_principal(request, services, request.cookies[COOKIE])
     if not token:
         if services.settings.anonymous_read:
             return Principal(None, None)
@@ -146,6 +156,20 @@ async def current_principal(
         raise HTTPException(401, KEY_INVALID)
     request.state.key_id = key.id
     return Principal(key.id, key.role, key.state)
+
+
+async def _session_principal(request: Request, services: Services, token: str) -> Principal:
+    """Who a session cookie signs in; a writing request must also carry the session's CSRF token."""
+    session = services.sessions.find(token)
+    if session is None:
+        raise HTTPException(401, SESSION_ENDED)
+    if request.method in WRITING:
+        form = await request.form()  # already read and kept by FastAPI for a form route
+        given = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
+        if not same_token(given if isinstance(given, str) else None, session.csrf):
+            raise HTTPException(403, CSRF_MISSING)
+    request.state.key_id = session.key.id
+    return Principal(session.key.id, session.key.role, session.key.state, session.csrf)
 
 
 def require(minimum: Role):

@@ -12,13 +12,15 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Send
+from tacmap.api.pages import wants_html
 from tacmap.graph.errors import Conflict, NotFound, TacmapError
 
 __all__ = ["Conflict", "NotFound", "install", "invalid", "send_error"]
@@ -125,8 +127,12 @@ def install(app: FastAPI) -> None:
         return _body(request, getattr(exc, "http_status", 400), str(exc), getattr(exc, "retry_after", None))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        response = _body(request, exc.status_code, exc.detail)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 401 and request.method == "GET" and wants_html(request):
+            # a browser not signed in (or whose session ended) is sent to sign in, then back here
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/sign-in?next={quote(target, safe='')}", status_code=303)
+        response: Response = _body(request, exc.status_code, exc.detail)
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
         return response

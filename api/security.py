@@ -20,10 +20,12 @@ import re
 from collections import Counter
 from urllib.parse import parse_qs
 
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from tacmap.api.auth import Role, split_key
-from tacmap.api.deps import KEY_INVALID, KEY_REQUIRED, Services, role_refused
+from tacmap.api.auth import ApiKey, Role, split_key
+from tacmap.api.deps import KEY_INVALID, KEY_REQUIRED, SESSION_ENDED, WRITING, Services, role_refused
 from tacmap.api.errors import send_error
+from tacmap.api.sessions import COOKIE
 
 INLINE_SCRIPT = re.compile(rb"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
 DATA_BLOCK = re.compile(rb"""\btype\s*=\s*["']?application/(?:ld\+)?json""", re.IGNORECASE)
@@ -151,38 +153,46 @@ class HeavyDownloads:
 
 
 # The least role each writing path needs; any other path with a body needs an editor key.
-WRITE_ROLES = {"/imports": Role.editor, "/keys": Role.admin}
-BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+WRITE_ROLES = {"/imports": Role.editor, "/keys": Role.admin, "/sign-out": Role.viewer}
+NO_KEY = {"/sign-in"}  # the form that takes a key (its own double-submit token guards it)
 
 
 class KeyBeforeBody:
     """Checks the key of every writing request (POST, PUT, PATCH, DELETE) before anything reads
     its body: FastAPI parses a body before it runs the dependencies that check keys, so an
-    anonymous 19 MB upload was read whole, and malformed JSON got 422 instead of 401. The route's
-    own dependency checks again (and records who it is)."""
+    anonymous 19 MB upload was read whole, and malformed JSON got 422 instead of 401. A browser
+    session's cookie counts as its key (its CSRF token is in the body: the route's dependency
+    checks it). The route's own dependency checks again (and records who it is)."""
 
     def __init__(self, app: ASGIApp, services: Services) -> None:
         self.app = app
         self.services = services
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
+        path = scope.get("path", "").rstrip("/")
+        if scope["type"] != "http" or scope["method"] not in WRITING or path in NO_KEY:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         scheme, _, credentials = headers.get("authorization", "").partition(" ")
         token = credentials.strip() if scheme.lower() == "bearer" else headers.get("x-api-key", "").strip()
+        cookie = cookie_parser(headers.get("cookie", "")).get(COOKIE) if not token else None
         request_id = scope.get("state", {}).get("request_id")
         close = [(b"connection", b"close")]  # the body is left unread: this connection is done
         bearer = [(b"www-authenticate", b"Bearer"), *close]
-        if not token:
+        key: ApiKey | None
+        if cookie:
+            session = self.services.sessions.find(cookie)
+            key = session.key if session else None
+            refusal = SESSION_ENDED
+        elif token:
+            key, refusal = self.services.keys.verify(token), KEY_INVALID
+        else:
             await send_error(send, 401, KEY_REQUIRED, request_id, bearer)
             return
-        key = self.services.keys.verify(token)
         if key is None:
-            await send_error(send, 401, KEY_INVALID, request_id, bearer)
+            await send_error(send, 401, refusal, request_id, bearer)
             return
-        path = scope["path"].rstrip("/")
         minimum = next(
             (r for p, r in WRITE_ROLES.items() if path == p or path.startswith(p + "/")), Role.editor
         )

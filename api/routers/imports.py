@@ -1,8 +1,10 @@
 """``POST /imports``: a bundle upload (editors); ``GET /export`` is in :mod:`tacmap.api.routers.export`.
 
 The same reading and validation as ``tacmap load``: every problem is listed (422) and nothing is
-written, or the import runs in one transaction (200 with the summary). Each attempt is on the
-audit trail with the upload's SHA-256, and every node an import writes carries its ``import_id``.
+written, or the import runs in one transaction (200 with the summary); ``dry_run`` checks only. Each
+import is on the audit trail with the upload's SHA-256, and every node it writes carries its
+``import_id``. ``GET /imports`` is the editors' upload page; a browser posting its forms gets pages
+back (:mod:`tacmap.viz.pages.imports`), a client JSON.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ import hashlib
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from tacmap.api.audit import new_import_id
-from tacmap.api.deps import Editor, Principal, Services, ServicesDep, client_address
+from tacmap.api.deps import Editor, Principal, Services, ServicesDep, Viewer, client_address, role_refused
 from tacmap.api.errors import BodyTooLarge, ErrorBody, error_responses
+from tacmap.api.lang import LangDep, Language
+from tacmap.api.pages import wants_html
+from tacmap.api.roles import Role
 
 router = APIRouter(tags=["imports and export"], responses=error_responses(401, 403))
 
@@ -62,7 +67,36 @@ class ImportResult(BaseModel):
     summary: Summary
 
 
-def _rejection(request: Request, problems: list[Any], what: str = "the bundle") -> JSONResponse:
+class BundleCheck(BaseModel):
+    """A dry run that found no problem: what the bundle holds; nothing was written."""
+
+    filename: str
+    sha256: str
+    bytes: int
+    records: dict[str, int] = Field(description="Records per table in the bundle.")
+
+
+@router.get("/imports", response_class=HTMLResponse, include_in_schema=False)
+def upload_form(request: Request, who: Viewer, language: LangDep) -> Response:
+    """The upload page for a signed-in editor; a browser not signed in is sent to sign in first."""
+    from tacmap.viz.pages.imports import upload_page
+
+    if who.role is None or who.csrf is None:
+        return RedirectResponse("/sign-in?next=/imports", status_code=303)
+    if who.role.rank < Role.editor.rank:
+        raise HTTPException(403, role_refused(Role.editor, who.key_id or "", who.role))
+    return language.mark(HTMLResponse(upload_page(language.code, who.csrf)))
+
+
+def _rejection(
+    request: Request, problems: list[Any], what: str = "the bundle", page: tuple[Language, str] | None = None
+) -> Response:
+    if page is not None:
+        from tacmap.viz.pages.imports import problems_page
+
+        language, filename = page
+        html = problems_page(language.code, filename, [p.to_dict() for p in problems])
+        return language.mark(HTMLResponse(html, status_code=422))
     body = ErrorBody(
         detail=f"{what} has {len(problems)} problem(s); nothing was imported: fix them and upload again",
         request_id=getattr(request.state, "request_id", None),
@@ -94,7 +128,7 @@ def _received(
 
 @router.post(
     "/imports",
-    response_model=ImportResult,
+    response_model=ImportResult | BundleCheck,
     responses=error_responses(400, 413, 422, 503),
     summary="Import a bundle (zip of CSV files, or xlsx)",
 )
@@ -102,12 +136,18 @@ def create_import(
     request: Request,
     services: ServicesDep,
     who: Editor,
+    language: LangDep,
     file: Annotated[UploadFile, File(description="A .zip of the bundle's CSV files, or an .xlsx workbook.")],
+    dry_run: Annotated[bool, Form(description="Check only: list every problem, write nothing.")] = False,
 ) -> Any:
-    """Validate the whole bundle against what the store holds, then import it in one transaction."""
+    """Validate the whole bundle against what the store holds, then import it in one transaction
+    (or, on a dry run, say what it holds)."""
     from tacmap.graph.ingest.bundle import BundleError, import_bundle, read_bundle_bytes, require_records
+    from tacmap.graph.schema.tables import TABLES
+    from tacmap.viz.pages import imports as pages
 
     data, filename, digest, audit = _received(request, services, who, file, "import")
+    page = (language, filename) if wants_html(request) else None
     store = services.store
     import_id = new_import_id()
     try:
@@ -115,10 +155,17 @@ def create_import(
         # the store as it is at the moment of writing, so a stale snapshot cannot let anything through
         existing = services.cache.snapshot().bundle
         bundle = require_records(read_bundle_bytes(data, filename, existing=existing), filename)
+        if dry_run:
+            records = {t: len(getattr(bundle, t)) for t in TABLES if getattr(bundle, t)}
+            if page is not None:
+                html = pages.checked_page(language.code, filename, records, who.csrf or "")
+                return language.mark(HTMLResponse(html))
+            return BundleCheck(filename=filename, sha256=digest, bytes=len(data), records=records)
         summary = import_bundle(store, bundle, stamp={"import_id": import_id})
     except BundleError as exc:
-        services.audit.record(**audit, outcome="rejected", message=f"{len(exc.problems)} problem(s)")
-        return _rejection(request, exc.problems)
+        if not dry_run:
+            services.audit.record(**audit, outcome="rejected", message=f"{len(exc.problems)} problem(s)")
+        return _rejection(request, exc.problems, page=page)
     except Exception as exc:
         services.audit.record(**audit, outcome="failed", message=str(exc)[:500])
         raise
@@ -127,9 +174,12 @@ def create_import(
     services.audit.record(
         **audit, outcome="ok", import_id=import_id if summary.written else None, counts=counts
     )
-    return ImportResult(
+    result = ImportResult(
         import_id=import_id, filename=filename, sha256=digest, bytes=len(data), summary=Summary(**counts)
     )
+    if page is not None:
+        return language.mark(HTMLResponse(pages.bundle_report_page(language.code, result.model_dump())))
+    return result
 
 
 class IatiImportResult(BaseModel):
@@ -190,6 +240,7 @@ def create_iati_import(
     request: Request,
     services: ServicesDep,
     who: Editor,
+    language: LangDep,
     file: Annotated[UploadFile, File(description="An IATI activity file (1.0x or 2.0x), or a .zip of them.")],
     sectors: Annotated[
         str,
@@ -224,6 +275,7 @@ def create_iati_import(
     from tacmap.graph.ingest.iati import Upload, import_iati, parse_rates
 
     data, filename, digest, audit = _received(request, services, who, file, "import.iati")
+    page = (language, filename) if wants_html(request) else None
     import_id = new_import_id()
     try:
         table = (
@@ -244,7 +296,7 @@ def create_iati_import(
     except BundleError as exc:
         if not dry_run:
             services.audit.record(**audit, outcome="rejected", message=f"{len(exc.problems)} problem(s)")
-        return _rejection(request, exc.problems, "the IATI import")
+        return _rejection(request, exc.problems, "the IATI import", page)
     except Exception as exc:
         services.audit.record(**audit, outcome="failed", message=str(exc)[:500])
         raise
@@ -254,10 +306,17 @@ def create_iati_import(
         services.audit.record(
             **audit, outcome="ok", import_id=import_id if written else None, counts=report.audit_counts()
         )
-    return IatiImportResult(
+    result = IatiImportResult(
         import_id=None if dry_run or not written else import_id,
         filename=filename,
         sha256=digest,
         bytes=len(data),
         report=report.to_dict(),
     )
+    if page is not None:
+        from tacmap.viz.pages.imports import iati_report_page
+
+        options = {"sectors": sectors, "articles": articles, "since": since, "keywords": keywords}
+        html = iati_report_page(language.code, result.model_dump(), who.csrf or "", options)
+        return language.mark(HTMLResponse(html))
+    return result
