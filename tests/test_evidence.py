@@ -293,3 +293,62 @@ def test_a_near_miss_carries_its_basis(store: Store) -> None:
     [gap] = gaps(store, as_of="2024-01-01")
     assert [(m.project, m.basis) for m in gap.near_misses] == [("A", "sector:15113"), ("B", "stated")]
     assert "A misses on period (article sector:15113); B misses on period" in gap.explanation
+
+
+def test_a_need_covered_only_through_inferred_articles_is_covered_inferred(store: Store) -> None:
+    world(
+        store,
+        needs=[N("n1", "KEN", 6), N("n2", "KEN", 9), N("n3", "NGA", 6)],
+        projects=[
+            P("A", articles=[6, 9], basis={6: "sector:15113"}),  # 9 stated
+            P("B", funders=["P2"], states=["NGA"], articles=[6], basis={6: "keyword:bribery"}),
+        ],
+    )
+    assert gaps(store, as_of="2024-06-01") == []  # every need covered, inferred articles counted
+    strict = gaps(store, as_of="2024-06-01", stated_only=True)
+    assert [(g.need, g.coverage) for g in strict] == [
+        ("n1", "covered (inferred)"),
+        ("n3", "covered (inferred)"),
+    ]  # n2 is covered on a stated article
+    assert [(m.project, m.reason, m.basis) for m in strict[0].near_misses] == [
+        ("A", "inferred", "sector:15113")
+    ]
+    assert "only projects whose article is inferred cover it" in strict[0].explanation
+    assert "nearest: A covers it on an inferred article (sector:15113)" in strict[0].explanation
+
+
+def test_stated_only_keeps_real_gaps_as_gaps(store: Store) -> None:
+    world(
+        store,
+        needs=[N("n1", "KEN", 6)],
+        projects=[P("A", articles=[6], basis={6: "sector:15113"}, end="2023-12-31", start="2023-01-01")],
+    )
+    [g] = gaps(store, as_of="2024-01-01", stated_only=True)
+    assert g.coverage == "gap" and [m.reason for m in g.near_misses] == ["period"]
+    assert "no live project covers it" in g.explanation
+
+
+def test_the_matrix_gives_coverage_as_a_range(store: Store) -> None:
+    from tacmap.graph.queries.matrix import matrix, to_records
+
+    world(
+        store,
+        needs=[N("n1", "KEN", 6), N("n2", "KEN", 6, "technology"), N("n3", "KEN", 9)],
+        projects=[
+            P("A", articles=[6], basis={6: "sector:15113"}),  # covers n1 and n2, inferred
+            P("B", funders=["P2"], articles=[6], forms=["technology"]),  # covers n2, stated
+        ],
+    )
+    table = matrix(store, "article", "level", as_of="2024-06-01")
+    cells = {(r["article"], r["level"]): r for r in to_records(table)}
+    assert {k: (c["needs"], c["covered_stated"], c["covered"]) for k, c in cells.items()} == {
+        (6, "bilateral"): (2, 1, 2),
+        (9, "none"): (1, 0, 0),
+    }
+    assert (cells[(6, "bilateral")]["coverage_pct_stated"], cells[(6, "bilateral")]["coverage_pct"]) == (
+        50.0,
+        100.0,
+    )
+    totals = table.attrs["totals"]
+    assert (totals["covered_stated"], totals["covered"]) == (1, 2)
+    assert (totals["coverage_pct_stated"], totals["coverage_pct"]) == (33.3, 66.7)

@@ -267,6 +267,7 @@ def test_home_page(embedded_world: Store) -> None:
     assert not REMOTE.search(html) and not RESOURCE.search(html)
     numbers = dict(re.findall(r'<li id="([a-z-]+)"><span class="value">([^<]+)</span>', html))
     assert numbers == {"states-with-needs": "3", "coverage": "33 %", "overlap-pairs": "1", "orphans": "1"}
+    assert "a need covered only through inferred articles counts as covered" in html  # which coverage it is
     for path in (
         "/maps/coordination?as_of=2024-06-01",
         "/maps/gaps?as_of=2024-06-01",

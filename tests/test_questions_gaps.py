@@ -196,6 +196,12 @@ def test_random_worlds_match_the_per_need_scan(store):
         reset(store, data)
         found = {g.need: [(m.project, m.reason) for m in g.near_misses] for g in gaps(store, as_of=as_of)}
         assert found == ref_gaps(data, as_of)
+        strict = gaps(store, as_of=as_of, stated_only=True)
+        assert {g.need: [(m.project, m.reason) for m in g.near_misses] for g in strict} == ref_gaps(
+            data, as_of, stated_only=True
+        )
+        for g in strict:  # covered (inferred) exactly when a gap of stated articles only is no gap
+            assert (g.coverage == "covered (inferred)") == (g.need not in found)
         for state in ("KEN", "PSE"):
             expected = {n.id for n in data.needs if n.state == state} & set(found)
             assert {g.need for g in gaps(store, as_of=as_of, state=state)} == expected

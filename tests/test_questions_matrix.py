@@ -76,7 +76,9 @@ def test_article_by_group(small):
         "article",
         "group",
         "needs",
+        "covered_stated",
         "covered",
+        "coverage_pct_stated",
         "coverage_pct",
         "projects",
         "budget_usd",
@@ -86,7 +88,9 @@ def test_article_by_group(small):
         "article": 5,
         "group": "african",
         "needs": 2,
+        "covered_stated": 2,
         "covered": 2,
+        "coverage_pct_stated": 100.0,
         "coverage_pct": 100.0,
         "projects": 2,
         "budget_usd": 200.0,
@@ -107,7 +111,15 @@ def test_article_by_group(small):
         ),
     )
     totals = t.attrs["totals"]
-    assert totals == {"needs": 5, "covered": 3, "coverage_pct": 60.0, "projects": 5, "budget_usd": 350.0}
+    assert totals == {
+        "needs": 5,
+        "covered_stated": 3,
+        "covered": 3,
+        "coverage_pct_stated": 60.0,
+        "coverage_pct": 60.0,
+        "projects": 5,
+        "budget_usd": 350.0,
+    }
     assert math.isclose(t["budget_usd"].sum(), totals["budget_usd"])  # honest: the column adds up
 
 
@@ -171,7 +183,9 @@ def test_outputs(small, tmp_path):
         "article": 5,
         "group": "african",
         "needs": 2,
+        "covered_stated": 2,
         "covered": 2,
+        "coverage_pct_stated": 100.0,
         "coverage_pct": 100.0,
         "projects": 2,
         "budget_usd": 200.0,
@@ -186,8 +200,8 @@ def test_outputs(small, tmp_path):
     sheet = book["cells"]
     assert [c.value for c in sheet[1]] == list(t.columns) and sheet.max_row == len(t) + 1
     totals = book["totals"]
-    assert [c.value for c in totals[1]][:3] == ["as_of", "needs", "covered"]
-    assert [c.value for c in totals[2]][:3] == [AS_OF, 5, 3]
+    assert [c.value for c in totals[1]][:4] == ["as_of", "needs", "covered_stated", "covered"]
+    assert [c.value for c in totals[2]][:4] == [AS_OF, 5, 3, 3]
 
 
 def test_empty_world(store):
@@ -224,9 +238,10 @@ def _check_against_reference(t: pd.DataFrame, expected: dict) -> None:
     assert set(found) == set(expected)
     for key, cell in expected.items():
         got = found[key]
-        assert (got["needs"], got["covered"], got["projects"]) == (
+        assert (got["needs"], got["covered"], got["covered_stated"], got["projects"]) == (
             cell["needs"],
             cell["covered"],
+            cell["covered_stated"],
             cell["projects"],
         )
         assert math.isclose(got["budget_usd"], cell["budget_usd"], abs_tol=0.01), key
@@ -248,6 +263,8 @@ def test_random_worlds_match_the_cell_by_cell_reference(store):
             )
         t = matrix(store, "form", "level", as_of=as_of)
         assert t.attrs["totals"]["covered"] == len(data.needs) - len(ref_gaps(data, as_of))
+        stated_gaps = len(ref_gaps(data, as_of, stated_only=True))
+        assert t.attrs["totals"]["covered_stated"] == len(data.needs) - stated_gaps
 
     check()
 

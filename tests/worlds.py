@@ -194,6 +194,8 @@ def small_worlds(max_projects: int = 12, max_needs: int = 10) -> Any:
             states = draw(st.lists(st.sampled_from(POOL_STATES), min_size=1, max_size=3, unique=True))
             stated = draw(st.booleans())  # each State's share stated (IATI percentages), or an even split
             shares = {s: float(draw(st.integers(1, 100 // len(states)))) for s in states} if stated else {}
+            articles = draw(st.lists(st.sampled_from(POOL_ARTICLES), min_size=1, max_size=2, unique=True))
+            guessed = draw(st.lists(st.sampled_from(articles), unique=True))  # the rest are stated
             projects.append(
                 project(
                     f"X{i:02d}",
@@ -203,9 +205,8 @@ def small_worlds(max_projects: int = 12, max_needs: int = 10) -> Any:
                     states=states,
                     shares=shares,
                     sector_share=draw(st.one_of(st.none(), st.integers(1, 100).map(float))),
-                    articles=draw(
-                        st.lists(st.sampled_from(POOL_ARTICLES), min_size=1, max_size=2, unique=True)
-                    ),
+                    articles=articles,
+                    basis={a: "sector:15113" for a in guessed},
                     forms=draw(st.lists(st.sampled_from(POOL_FORMS), min_size=0, max_size=2, unique=True)),
                     start=start,
                     end=start + timedelta(days=draw(st.integers(0, 30))),
@@ -300,11 +301,17 @@ def covers(p: Project, n: Need, as_of: date) -> bool:
     )
 
 
-def ref_gaps(data: Bundle, as_of: date) -> dict[str, list[tuple[str, str]]]:
-    """need id -> its near-misses [(project, reason)], nearest first, for every gap."""
+def stated(p: Project, article: int) -> bool:
+    """The project's article is stated (not inferred)."""
+    return p.basis.get(article, "stated") == "stated"
+
+
+def ref_gaps(data: Bundle, as_of: date, stated_only: bool = False) -> dict[str, list[tuple[str, str]]]:
+    """need id -> its near-misses [(project, reason)], nearest first, for every gap (with
+    ``stated_only``, also every need covered only by projects whose article is inferred)."""
     out = {}
     for n in data.needs:
-        if any(covers(p, n, as_of) for p in data.projects):
+        if any(covers(p, n, as_of) and (stated(p, n.article) or not stated_only) for p in data.projects):
             continue
         misses = []
         for p in data.projects:
@@ -312,7 +319,15 @@ def ref_gaps(data: Bundle, as_of: date) -> dict[str, list[tuple[str, str]]]:
                 continue
             form_miss = bool(p.forms) and n.form not in p.forms
             period_miss = p.end < as_of
-            reason = "form and period" if form_miss and period_miss else "form" if form_miss else "period"
+            reason = (
+                "form and period"
+                if form_miss and period_miss
+                else "form"
+                if form_miss
+                else "period"
+                if period_miss
+                else "inferred"
+            )
             misses.append(((form_miss + period_miss, max(0, (as_of - p.end).days), p.id), (p.id, reason)))
         out[n.id] = [m for _, m in sorted(misses)[:3]]
     return out
@@ -380,8 +395,13 @@ def project_level(p: Project) -> str:
     return "global"
 
 
+def _empty_cell() -> dict[str, float]:
+    return {"needs": 0, "covered": 0, "covered_stated": 0, "projects": 0, "budget_usd": 0.0}
+
+
 def ref_matrix(data: Bundle, rows: str, cols: str, as_of: date) -> dict[tuple[Any, Any], dict[str, float]]:
-    """(row value, col value) -> needs, covered, projects, budget_usd, cell by cell from the records."""
+    """(row value, col value) -> needs, covered, covered_stated (by a project whose article is
+    stated), projects, budget_usd, cell by cell from the records."""
     chapter = {a: x.chapter for a, x in reference.articles().items()}
     live = supply(data, as_of)
 
@@ -411,14 +431,16 @@ def ref_matrix(data: Bundle, rows: str, cols: str, as_of: date) -> dict[tuple[An
     for n in data.needs:
         for r in need_values(n, rows):
             for c in need_values(n, cols):
-                cell = out.setdefault((r, c), {"needs": 0, "covered": 0, "projects": 0, "budget_usd": 0.0})
+                cell = out.setdefault((r, c), _empty_cell())
                 cell["needs"] += 1
                 lvl = r if rows == "level" else c if cols == "level" else None
-                cell["covered"] += any(covers(p, n, as_of) and lvl in (None, project_level(p)) for p in live)
+                at_level = [p for p in live if covers(p, n, as_of) and lvl in (None, project_level(p))]
+                cell["covered"] += bool(at_level)
+                cell["covered_stated"] += any(stated(p, n.article) for p in at_level)
     for p in live:
         cells = [(r, c) for r in project_values(p, rows) for c in project_values(p, cols)]
         for key in cells:
-            cell = out.setdefault(key, {"needs": 0, "covered": 0, "projects": 0, "budget_usd": 0.0})
+            cell = out.setdefault(key, _empty_cell())
             cell["projects"] += 1
             governed = (p.budget_usd or 0.0) * (p.sector_share if p.sector_share is not None else 100) / 100
             cell["budget_usd"] += governed / len(cells)

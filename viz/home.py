@@ -140,7 +140,10 @@ def _home_page(store: Store, lang: str, link_lang: str | None, filters: dict[str
             "coverage",
             coverage,
             _("of needs covered"),
-            _("{count} gaps as of {date}").format(count=number(gaps), date=as_of)
+            # TRANSLATORS: an inferred article is guessed from a sector code, an SDG target or keywords
+            _(
+                "{count} gaps as of {date}; a need covered only through inferred articles counts as covered"
+            ).format(count=number(gaps), date=as_of)
             if gaps is not None
             else _("not available"),
         ),

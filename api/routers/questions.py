@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from tacmap.api.deps import PageDep, ServicesDep, Viewer
 from tacmap.api.errors import NotFound, error_responses, invalid
 from tacmap.api.lang import LangDep
@@ -48,11 +48,18 @@ class MatrixPage(BaseModel):
     rows: str
     cols: str
     as_of: str
-    totals: dict[str, Any]
+    totals: dict[str, Any] = Field(
+        description="needs, covered_stated, covered, coverage_pct_stated, coverage_pct, projects, budget_usd "
+        "over the whole table"
+    )
     total: int
     limit: int
     offset: int
-    items: list[dict[str, Any]]
+    items: list[dict[str, Any]] = Field(
+        description="One cell each: the two dimensions' values, needs, covered_stated and coverage_pct_stated "
+        "(covered by a project whose article is stated), covered and coverage_pct (inferred articles too): "
+        "coverage as a range; projects, budget_usd"
+    )
 
 
 def answer(services: Any, q: Question, params: Params, who: Any, lang: str) -> tuple[Any, list[str]]:

@@ -134,6 +134,7 @@ GAP: dict[str, Any] = {
             "basis": "stated",
         }
     ],
+    "coverage": "gap",
     "explanation": "ALB needs capacity_building on article 10 (Public reporting), high priority; no live project "
     "covers it on 2009-09-01; nearest: prj-0269 misses on form",
 }
@@ -172,7 +173,9 @@ MATRIX: dict[str, Any] = {
     "as_of": "2009-09-01",
     "totals": {
         "needs": 713,
+        "covered_stated": 159,
         "covered": 159,
+        "coverage_pct_stated": 22.3,
         "coverage_pct": 22.3,
         "projects": 195,
         "budget_usd": 205211000.0,
@@ -185,7 +188,9 @@ MATRIX: dict[str, Any] = {
             "article": 5,
             "group": "african",
             "needs": 9,
+            "covered_stated": 0,
             "covered": 0,
+            "coverage_pct_stated": 0.0,
             "coverage_pct": 0.0,
             "projects": 3,
             "budget_usd": 5433750.0,

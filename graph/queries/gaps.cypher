@@ -12,6 +12,9 @@
 //   $group    UN regional group code: only needs of States whose primary group it is
 //   $form     form code: only needs for this form
 //   $need     need id: only this need
+//   $stated_only  boolean (required): true = only a project whose article is stated covers, so a need
+//                 covered only through inferred articles is returned too (gaps.py marks it
+//                 'covered (inferred)')
 //
 // Columns (one row per gap; list order is not significant):
 //   need, state, state_name, group (primary UN regional group, null when none),
@@ -36,8 +39,10 @@ WITH s, a, needs,
              END) AS candidates
 UNWIND needs AS n
 WITH s, a, n, candidates
-// covered: a candidate ends on or after $as_of and lists the need's form or no forms
-WHERE none(c IN candidates WHERE c.end >= $as_of AND (size(c.forms) = 0 OR n.form IN c.forms))
+// covered: a candidate ends on or after $as_of and lists the need's form or no forms (and, with
+// $stated_only, its article is stated)
+WHERE none(c IN candidates WHERE c.end >= $as_of AND (size(c.forms) = 0 OR n.form IN c.forms)
+                            AND (NOT $stated_only OR c.basis = 'stated'))
 RETURN n.id AS need, s.iso3 AS state, s.name AS state_name, s.un_group AS group,
        a.number AS article, a.title AS article_title, a.chapter AS chapter,
        n.form AS form, n.priority AS priority, n.identified_on AS identified_on,

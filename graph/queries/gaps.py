@@ -16,10 +16,13 @@ from typing import Any
 from tacmap.graph.queries._notes import facts, needs_matching
 from tacmap.graph.queries._portfolio import PRIORITY_ORDER, as_of_iso, portfolio
 from tacmap.graph.queries._results import Result, bulk
+from tacmap.graph.schema.models import STATED
 from tacmap.graph.store.base import Store
 from tacmap.graph.store.cypher import RawQuery
 
 NEAR_MISSES = 3  # near-misses returned per gap
+GAP = "gap"
+COVERED_INFERRED = "covered (inferred)"  # covered, but only by projects whose article is inferred
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +31,7 @@ class NearMiss(Result):
 
     project: str
     title: str | None
-    reason: str  # "form", "period" or "form and period"
+    reason: str  # "form", "period", "form and period", or "inferred" (covers, on an inferred article)
     forms: list[str]  # forms the project lists ([] = any form)
     start: date
     end: date
@@ -38,7 +41,7 @@ class NearMiss(Result):
 
 @dataclass(frozen=True, slots=True)
 class Gap(Result):
-    """A need no live project covers at as_of."""
+    """A need no live project covers at as_of (or, with ``stated_only``, none on a stated article)."""
 
     need: str
     state: str
@@ -52,19 +55,27 @@ class Gap(Result):
     identified_on: date | None
     as_of: date
     near_misses: list[NearMiss]
+    coverage: str = GAP  # "gap", or "covered (inferred)": only projects on an inferred article cover it
 
     @property
     def explanation(self) -> str:
+        covers = (
+            "only projects whose article is inferred cover it"
+            if self.coverage == COVERED_INFERRED
+            else "no live project covers it"
+        )
         head = (
             f"{self.state} needs {self.form} on article {self.article}"
             f"{f' ({self.article_title})' if self.article_title else ''}"
             f"{f', {self.priority} priority' if self.priority else ''}; "
-            f"no live project covers it on {self.as_of.isoformat()}"
+            f"{covers} on {self.as_of.isoformat()}"
         )
         if not self.near_misses:
             return head + "; no live project works on this State and article at all"
         misses = "; ".join(
-            f"{m.project} misses on {m.reason}" + ("" if m.basis == "stated" else f" (article {m.basis})")
+            f"{m.project} covers it on an inferred article ({m.basis})"
+            if m.reason == "inferred"
+            else f"{m.project} misses on {m.reason}" + ("" if m.basis == STATED else f" (article {m.basis})")
             for m in self.near_misses
         )
         return f"{head}; nearest: {misses}"
@@ -93,8 +104,9 @@ def near_misses(
     """The ``k`` nearest of the live projects on a gap's State and article.
 
     A candidate misses on "form" when it lists forms and not the need's, on "period" when it ended
-    before as_of, or on both. Nearest first: fewer reasons, then fewer days since it ended, then id.
-    (A candidate that misses on neither would cover the need; it cannot occur for a gap.)
+    before as_of, or on both; one that misses on neither covers the need on an inferred article
+    (it is only a candidate when ``stated_only`` asked for stated articles): reason "inferred".
+    Nearest first: fewer reasons (so "inferred" first), then fewer days since it ended, then id.
     ``made``: records already built for this as_of and article, by (project, form miss, period
     miss), to share between the gaps of one answer.
     """
@@ -105,7 +117,7 @@ def near_misses(
         forms, end = c["forms"], c["end"]
         form_miss = bool(forms) and form not in forms
         period_miss = end < as_of  # ISO dates compare as strings
-        if form_miss or period_miss:
+        if form_miss or period_miss or c["basis"] != STATED:
             days = _day(as_of) - _day(end) if period_miss else 0
             ranked.append((form_miss + period_miss, days, c["project"], form_miss, period_miss, c))
     if len(ranked) > 1:
@@ -142,7 +154,12 @@ def _near_miss(
     return miss
 
 
-_REASONS = {(True, False): "form", (False, True): "period", (True, True): "form and period"}
+_REASONS = {
+    (True, False): "form",
+    (False, True): "period",
+    (True, True): "form and period",
+    (False, False): "inferred",
+}
 
 
 def params(
@@ -153,6 +170,7 @@ def params(
     group: str | None = None,
     form: str | None = None,
     need: str | None = None,
+    stated_only: bool = False,
 ) -> dict[str, Any]:
     """Every query parameter, dates as ISO strings (``as_of`` defaults to today)."""
     return {
@@ -162,6 +180,7 @@ def params(
         "group": group,
         "form": form,
         "need": need,
+        "stated_only": bool(stated_only),
     }
 
 
@@ -175,6 +194,7 @@ def gaps(
     group: str | None = None,
     form: str | None = None,
     need: str | None = None,
+    stated_only: bool = False,
 ) -> list[Gap]:
     """Needs that no live project covers at ``as_of``, with up to 3 near-misses each.
 
@@ -186,10 +206,14 @@ def gaps(
       group    UN regional group code of the State (its primary group).
       form     form of assistance code (``legal_advice``, ...).
       need     one need id.
+      stated_only  only a project whose article is stated covers: a need covered only through
+               inferred articles is listed too, as ``covered (inferred)``.
 
     Ordered by priority (high, medium, low, none), then State, article, form and need id.
     """
-    p = params(as_of=as_of, state=state, article=article, group=group, form=form, need=need)
+    p = params(
+        as_of=as_of, state=state, article=article, group=group, form=form, need=need, stated_only=stated_only
+    )
     rows = store.answer(RAW, **p)
     day = date.fromisoformat(p["as_of"])
     misses: dict[tuple[str, int, str], list[NearMiss]] = {}  # same cell and form, same near-misses
@@ -216,6 +240,7 @@ def gaps(
                 _date(row["identified_on"]) if row["identified_on"] else None,
                 day,
                 found,
+                COVERED_INFERRED if found and found[0].reason == "inferred" else GAP,
             )
         )
     out.sort(key=lambda g: (PRIORITY_ORDER.get(g.priority, 3), g.state, g.article, g.form, g.need))
@@ -231,15 +256,19 @@ class _Cell:
     __slots__ = ("candidates", "last_any", "last_by_form")
 
     def __init__(self, article: int, projects: list[Any]) -> None:
-        self.last_any = ""  # latest end of a project listing no forms (it covers every form)
-        self.last_by_form: dict[str, str] = {}  # form -> latest end of a project listing it
+        # latest end of a project listing no forms (it covers every form), [any basis, stated only]
+        self.last_any = ["", ""]
+        # form -> latest end of a project listing it, [any basis, stated only]
+        self.last_by_form: dict[str, list[str]] = {}
         for p in projects:
             forms = p.forms_by_article.get(article, ())
-            if not forms:
-                self.last_any = max(self.last_any, p.end)
-            for f in forms:
-                if p.end > self.last_by_form.get(f, ""):
-                    self.last_by_form[f] = p.end
+            kinds = (0, 1) if p.basis.get(article, STATED) == STATED else (0,)
+            for k in kinds:
+                if not forms:
+                    self.last_any[k] = max(self.last_any[k], p.end)
+                for f in forms:
+                    last = self.last_by_form.setdefault(f, ["", ""])
+                    last[k] = max(last[k], p.end)
         self.candidates = [
             {
                 "project": p.id,
@@ -247,13 +276,14 @@ class _Cell:
                 "start": p.start,
                 "end": p.end,
                 "forms": list(p.forms_by_article.get(article, ())),
-                "basis": p.basis.get(article, "stated"),
+                "basis": p.basis.get(article, STATED),
             }
             for p in projects
         ]
 
-    def covers(self, form: str, as_of: str) -> bool:
-        return self.last_any >= as_of or self.last_by_form.get(form, "") >= as_of
+    def covers(self, form: str, as_of: str, stated_only: bool) -> bool:
+        k = int(stated_only)
+        return self.last_any[k] >= as_of or self.last_by_form.get(form, ["", ""])[k] >= as_of
 
 
 def notes(
@@ -266,6 +296,7 @@ def notes(
     group: str | None = None,
     form: str | None = None,
     need: str | None = None,
+    stated_only: bool = False,
 ) -> list[str]:
     """When no need is a gap, how many needs the filters select and that all are covered."""
     if rows:
@@ -277,9 +308,10 @@ def notes(
     if n == 0:
         return [f"no need{whose} is recorded" + (" that matches the filters" if filtered else "")]
     which = " matching the filters" if filtered else ""
+    how = " by a project on a stated article" if stated_only else ""
     if n == 1:
-        return [f"the one need{whose}{which} is covered as of {day}"]
-    return [f"all {n} needs{whose}{which} are covered as of {day}"]
+        return [f"the one need{whose}{which} is covered{how} as of {day}"]
+    return [f"all {n} needs{whose}{which} are covered{how} as of {day}"]
 
 
 def _cells(store: Store) -> dict[tuple[str, int], _Cell]:
@@ -308,6 +340,7 @@ def embedded(
     group: str | None,
     form: str | None,
     need: str | None,
+    stated_only: bool,
 ) -> list[dict[str, Any]]:
     """The rows of ``gaps.cypher`` from the (State, article) index of live projects.
 
@@ -326,7 +359,7 @@ def embedded(
         ):
             continue
         cell = cells.get((n.state, n.article), _NO_CELL)
-        if cell.covers(n.form, as_of):
+        if cell.covers(n.form, as_of, stated_only):
             continue
         info = index.states.get(n.state, {})
         if group is not None and info.get("un_group") != group:

@@ -16,6 +16,7 @@
 //   forms         needs: [the form]; project: the forms it lists ([] = any form)
 //   reached       needs: ids of supply projects that benefit the State and address the article
 //   covered       needs: ids of those that also list the form or no forms (they cover these needs)
+//   covered_stated needs: ids of those covering projects whose article is stated (not inferred)
 //   budget_usd    project: its budget (null when unknown)
 //   sector_share  project: % of it in the selected sectors (null: all of it)
 //   beneficiaries project: number of beneficiary States
@@ -29,12 +30,15 @@ WITH s, a, collect({form: form, needs: needs}) AS wants
 OPTIONAL MATCH (s)<-[:BENEFITS]-(p:Project)-[r:ADDRESSES]->(a)
 WHERE p.status <> 'cancelled' AND p.end >= $as_of
 WITH s, a, wants,
-     collect(CASE WHEN p IS NULL THEN null ELSE {id: p.id, forms: coalesce(r.forms, [])} END) AS supply
+     collect(CASE WHEN p IS NULL THEN null
+             ELSE {id: p.id, forms: coalesce(r.forms, []), stated: coalesce(r.basis, 'stated') = 'stated'}
+             END) AS supply
 UNWIND wants AS w
 RETURN 'needs' AS kind, w.needs AS needs, null AS id, [a.number] AS articles, [a.chapter] AS chapters,
        [coalesce(s.un_group, 'none')] AS groups, [w.form] AS forms,
        [x IN supply | x.id] AS reached,
        [x IN supply WHERE size(x.forms) = 0 OR w.form IN x.forms | x.id] AS covered,
+       [x IN supply WHERE x.stated AND (size(x.forms) = 0 OR w.form IN x.forms) | x.id] AS covered_stated,
        null AS budget_usd, null AS sector_share, null AS beneficiaries, null AS network, null AS regional,
        null AS worldwide
 UNION ALL
@@ -50,7 +54,7 @@ WITH p, groups, beneficiaries,
      collect(DISTINCT a.chapter) AS chapters,
      head(collect(coalesce(r.forms, []))) AS forms
 RETURN 'project' AS kind, null AS needs, p.id AS id, articles, chapters, groups, coalesce(forms, []) AS forms,
-       null AS reached, null AS covered, p.budget_usd AS budget_usd, p.sector_share AS sector_share, beneficiaries,
+       null AS reached, null AS covered, null AS covered_stated, p.budget_usd AS budget_usd, p.sector_share AS sector_share, beneficiaries,
        EXISTS { MATCH (p)-[:THROUGH]->(:Network) } AS network,
        EXISTS { MATCH (p)-[:REACHES]->(:Region {scope: 'regional'}) } AS regional,
        EXISTS { MATCH (p)-[:REACHES]->(:Region {scope: 'global'}) } AS worldwide

@@ -21,6 +21,8 @@ How things count (documented in the README):
   counts the needs that some supply project of level L reaches (same State and article, any form)
   and ``covered`` those that a level-L project covers; a need no supply project reaches is in the
   level ``none``. A need reached at two levels counts in both.
+- coverage is a range: ``covered_stated`` / ``coverage_pct_stated`` count only covering projects
+  whose article is stated, ``covered`` / ``coverage_pct`` also those whose article is inferred.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from tacmap.graph.queries._portfolio import (
 from tacmap.graph.queries._results import bulk
 from tacmap.graph.queries.spec import Dimension
 from tacmap.graph.schema import reference
+from tacmap.graph.schema.models import STATED
 from tacmap.graph.store.base import Store
 from tacmap.graph.store.cypher import RawQuery
 
@@ -52,7 +55,15 @@ if TYPE_CHECKING:  # pandas is imported by the matrix itself, not by every quest
 DIMENSIONS: tuple[str, ...] = tuple(d.value for d in Dimension)
 LEVELS: tuple[str, ...] = ("bilateral", "regional", "global", "none")
 UNSPECIFIED = "unspecified"  # the form value of a project that lists no forms
-COLUMNS: tuple[str, ...] = ("needs", "covered", "coverage_pct", "projects", "budget_usd")
+COLUMNS: tuple[str, ...] = (
+    "needs",
+    "covered_stated",
+    "covered",
+    "coverage_pct_stated",
+    "coverage_pct",
+    "projects",
+    "budget_usd",
+)
 _PLURAL = {"article": "articles", "chapter": "chapters", "group": "groups", "form": "forms"}
 
 
@@ -94,10 +105,11 @@ def matrix(
                   group of the State; ``none`` for a State without one), form, level.
       as_of       the day supply and coverage are judged on (date or ISO string; default today).
 
-    Columns: ``<rows>``, ``<cols>``, needs, covered, coverage_pct (100 * covered / needs, one
-    decimal; NaN without needs), projects, budget_usd (split evenly across the cells a project
-    touches). ``df.attrs``: rows, cols, as_of, totals (distinct needs, covered needs, coverage_pct,
-    distinct projects, budget_usd over the whole table).
+    Columns: ``<rows>``, ``<cols>``, needs, covered_stated (covered by a project whose article is
+    stated), covered (by any, inferred articles too), coverage_pct_stated and coverage_pct (100 *
+    covered / needs, one decimal; NaN without needs) — the range of coverage —, projects,
+    budget_usd (split evenly across the cells a project touches). ``df.attrs``: rows, cols, as_of,
+    totals (the same counts over the whole table, distinct needs and projects).
     """
     _check(rows, cols)
     day = as_of_iso(as_of)
@@ -124,8 +136,9 @@ def build(raw: list[dict[str, Any]], rows: str, cols: str, as_of: str) -> pd.Dat
     rank = {v: i for i, v in enumerate(LEVELS)}
     row_key, col_key = _PLURAL.get(rows), _PLURAL.get(cols)  # None: the level dimension
     level_at = 0 if rows == "level" else 1 if cols == "level" else None
-    cells: dict[tuple[Any, Any], list[Any]] = defaultdict(lambda: [0, 0, 0, 0.0])
-    needs = covered = 0
+    # a cell: needs, covered, projects, budget, covered_stated
+    cells: dict[tuple[Any, Any], list[Any]] = defaultdict(lambda: [0, 0, 0, 0.0, 0])
+    needs = covered = covered_stated = 0
     projects: set[str] = set()
     budget = 0.0
 
@@ -144,27 +157,34 @@ def build(raw: list[dict[str, Any]], rows: str, cols: str, as_of: str) -> pd.Dat
     # The lists of a raw row hold distinct values (see matrix.cypher), so no de-duplication here.
     for r in raw:
         if r["kind"] == "needs":
-            count, covering = r["needs"], r["covered"]
+            count, covering, stated = r["needs"], r["covered"], r["covered_stated"]
             needs += count
             if covering:
                 covered += count
+            if stated:
+                covered_stated += count
             rv = r[row_key] if row_key else need_levels(r)
             cv = r[col_key] if col_key else need_levels(r)
             if level_at is None:
                 add = count if covering else 0
+                add_stated = count if stated else 0
                 for x in rv:
                     for y in cv:
                         cell = cells[(x, y)]
                         cell[0] += count
                         cell[1] += add
+                        cell[4] += add_stated
             else:
                 covering_levels = {levels[p] for p in covering}
+                stated_levels = {levels[p] for p in stated}
                 for x in rv:
                     for y in cv:
                         cell = cells[(x, y)]
                         cell[0] += count
                         if (x, y)[level_at] in covering_levels:
                             cell[1] += count
+                        if (x, y)[level_at] in stated_levels:
+                            cell[4] += count
         else:
             rv = r[row_key] if row_key else [levels[r["id"]]]
             cv = r[col_key] if col_key else [levels[r["id"]]]
@@ -201,8 +221,10 @@ def build(raw: list[dict[str, Any]], rows: str, cols: str, as_of: str) -> pd.Dat
                 rows: k[0],
                 cols: k[1],
                 "needs": cells[k][0],
+                "covered_stated": cells[k][4],
                 "covered": cells[k][1],
-                "coverage_pct": round(100 * cells[k][1] / cells[k][0], 1) if cells[k][0] else float("nan"),
+                "coverage_pct_stated": _pct(cells[k][4], cells[k][0], float("nan")),
+                "coverage_pct": _pct(cells[k][1], cells[k][0], float("nan")),
                 "projects": cells[k][2],
                 "budget_usd": round(cells[k][3], 2),
             }
@@ -216,13 +238,20 @@ def build(raw: list[dict[str, Any]], rows: str, cols: str, as_of: str) -> pd.Dat
         as_of=as_of,
         totals={
             "needs": needs,
+            "covered_stated": covered_stated,
             "covered": covered,
-            "coverage_pct": round(100 * covered / needs, 1) if needs else None,
+            "coverage_pct_stated": _pct(covered_stated, needs, None),
+            "coverage_pct": _pct(covered, needs, None),
             "projects": len(projects),
             "budget_usd": round(budget, 2),
         },
     )
     return table
+
+
+def _pct(part: int, whole: int, empty: float | None) -> float | None:
+    """100 * part / whole to one decimal, ``empty`` when there is no whole."""
+    return round(100 * part / whole, 1) if whole else empty
 
 
 # -- output ----------------------------------------------------------------------------------------
@@ -299,8 +328,12 @@ def embedded(store: Store, *, as_of: str) -> list[dict[str, Any]]:
         cells = index.cells.get(s, {})
         for a, by_form in by_article.items():
             chapters = [index.articles.get(a, {}).get("chapter")]
-            supply = [(p.id, p.forms_by_article.get(a, ())) for p in cells.get(a, ()) if p.end >= as_of]
-            reached = [pid for pid, _ in supply]
+            supply = [
+                (p.id, p.forms_by_article.get(a, ()), p.basis.get(a, STATED) == STATED)
+                for p in cells.get(a, ())
+                if p.end >= as_of
+            ]
+            reached = [pid for pid, _, _ in supply]
             for form, count in by_form.items():
                 rows.append(
                     {
@@ -312,7 +345,10 @@ def embedded(store: Store, *, as_of: str) -> list[dict[str, Any]]:
                         "groups": groups,
                         "forms": [form],
                         "reached": reached,
-                        "covered": [pid for pid, forms in supply if not forms or form in forms],
+                        "covered": [pid for pid, forms, _ in supply if not forms or form in forms],
+                        "covered_stated": [
+                            pid for pid, forms, stated in supply if stated and (not forms or form in forms)
+                        ],
                         "budget_usd": None,
                         "sector_share": None,
                         "beneficiaries": None,
@@ -333,6 +369,7 @@ def embedded(store: Store, *, as_of: str) -> list[dict[str, Any]]:
                 "forms": list(p.forms),
                 "reached": None,
                 "covered": None,
+                "covered_stated": None,
                 "budget_usd": p.budget,
                 "sector_share": p.sector_share,
                 "beneficiaries": len(p.states),
