@@ -20,6 +20,7 @@ from tacmap.api.deps import PageDep, ServicesDep, Viewer
 from tacmap.api.errors import NotFound, error_responses, invalid
 from tacmap.api.lang import LangDep
 from tacmap.api.listing import (
+    HXL,
     RAW_CSV,
     RAW_SWITCH,
     Format,
@@ -30,7 +31,7 @@ from tacmap.api.listing import (
     listing,
 )
 from tacmap.api.results import plain, result_model
-from tacmap.api.tables import csv_bytes, localized, table, xlsx_bytes
+from tacmap.api.tables import csv_bytes, localized, table, tagged, xlsx_bytes
 from tacmap.graph.errors import TacmapError
 from tacmap.graph.queries.spec import QUESTIONS, BadParams, MetricsTable, Params, Question, bounds
 
@@ -98,7 +99,10 @@ def render(q: Question, result: Any, notes: list[str], params: Params, page: Any
             metrics = metrics.model_dump(mode="json")
         if fmt is Format.json:
             return metrics
-        tables = {t.value: table(metrics[t.value]) for t in MetricsTable}
+        tables = {}
+        for t in MetricsTable:
+            columns, flat = table(metrics[t.value])
+            tables[t.value] = columns, tagged(f"{q.name}-{t.value}", columns, flat, HXL.get())
         chosen = params.table.value  # type: ignore[attr-defined]
         if fmt is Format.csv:
             return attachment(f"{q.name}-{chosen}", fmt, csv_bytes(*tables[chosen], RAW_CSV.get()))
