@@ -3,7 +3,8 @@
 Why downloads ignore ``limit``/``offset``: a spreadsheet user wants every row that matches the
 filters, not one page; the filters still apply. CSV downloads neutralise formulas (a ``'`` before a
 leading ``=``, ``+``, ``-``, ``@``, tab or carriage return, see :mod:`tacmap.graph.formulas`) because
-people open them in spreadsheets; ``?raw=1`` gives the values as they are, for a program. File names say what and when
+people open them in spreadsheets; ``?raw=1`` gives the values as they are, for a program. ``?hxl=1``
+adds the HXL hashtag row under the header (:mod:`tacmap.graph.export.hxl`), for HDX. File names say what and when
 (``overlaps-2026-11-27.csv``) so downloads from different days do not overwrite each other.
 """
 
@@ -20,7 +21,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from tacmap.api.deps import Page
 from tacmap.api.pages import wants_html
-from tacmap.api.tables import csv_bytes, plain_row, table, xlsx_bytes
+from tacmap.api.tables import csv_bytes, plain_row, table, tagged, xlsx_bytes
 from tacmap.graph.queries.spec import IsoDay, UnGroup
 
 T = TypeVar("T")
@@ -45,10 +46,11 @@ FormatDep = Annotated[
 ]
 
 
-# Set per request by the `raw` parameter of every download route, with the request itself (context
-# variables, so that the many routes that pass their rows to `listing` or `download` need not each
-# hand them on): `listing` answers a browser with a page.
+# Set per request by the `raw` and `hxl` parameters of every download route, with the request itself
+# (context variables, so that the many routes that pass their rows to `listing` or `download` need not
+# each hand them on): `listing` answers a browser with a page.
 RAW_CSV: ContextVar[bool] = ContextVar("raw_csv", default=False)
+HXL: ContextVar[bool] = ContextVar("hxl", default=False)
 REQUEST: ContextVar[Request | None] = ContextVar("request", default=None)
 
 
@@ -67,9 +69,17 @@ async def raw_switch(
             "would run as a formula (leading `=`, `+`, `-`, `@`, tab, carriage return) gets a `'` in front.",
         ),
     ] = False,
+    hxl: Annotated[
+        bool,
+        Query(
+            description="With `format=csv` or `xlsx`: a row of HXL hashtags (`#org+funder`, `#country+code`, "
+            "`#date+start`, `#value+usd`...) under the header, for HDX and other HXL tools.",
+        ),
+    ] = False,
 ) -> None:
     RAW_CSV.set(raw)
     REQUEST.set(request)
+    HXL.set(hxl)
 
 
 RAW_SWITCH = [Depends(raw_switch)]
@@ -141,6 +151,7 @@ def attachment(name: str, fmt: Format, body: bytes) -> Response:
 def download(name: str, rows: Iterable[Any], fmt: Format) -> Response:
     """Every row as a CSV or XLSX attachment named ``<name>-<today>.<ext>``."""
     columns, flat = table(rows)
+    flat = tagged(name, columns, flat, HXL.get())
     body = (
         csv_bytes(columns, flat, RAW_CSV.get()) if fmt is Format.csv else xlsx_bytes({name: (columns, flat)})
     )

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from tacmap.graph.export.hxl import hashtag_row
 from tacmap.graph.export.workbook import xlsx_bytes  # noqa: F401 (the downloads import it from here)
 from tacmap.graph.formulas import neutralise
 from tacmap.graph.schema.reference import countries, state_name
@@ -67,6 +68,12 @@ def table(rows: Iterable[Any]) -> tuple[list[str], list[dict[str, Any]]]:
     for r in flat:
         columns.update(dict.fromkeys(r))
     return list(columns), flat
+
+
+def tagged(name: str, columns: Sequence[str], rows: list[dict[str, Any]], hxl: bool) -> list[dict[str, Any]]:
+    """The rows of table ``name``, after its HXL hashtag row when ``hxl`` (HXL wants the hashtags in
+    the row under the header, so a spreadsheet and a CSV carry them the same way)."""
+    return [hashtag_row(name, columns), *rows] if hxl else rows
 
 
 def csv_bytes(columns: Sequence[str], rows: Sequence[dict[str, Any]], raw: bool = False) -> bytes:

@@ -119,7 +119,7 @@ def rows_of(q: Question, params: Params, result: Any) -> list[Any]:
 
 def run(ctx: typer.Context, q: Question, values: dict[str, Any], shown: dict[str, Any]) -> None:
     """Check the parameters, ask the question, print or write the answer."""
-    from tacmap.api.tables import csv_bytes, localized, plain_row, table, xlsx_bytes
+    from tacmap.api.tables import csv_bytes, localized, plain_row, table, tagged, xlsx_bytes
     from tacmap.graph.visibility import parse_audience, seen_by
 
     try:
@@ -139,10 +139,13 @@ def run(ctx: typer.Context, q: Question, values: dict[str, Any], shown: dict[str
     rows = list(localized(rows, q.state_fields, shown["lang"]))
     columns, flat = table(rows)
     fmt, output = shown["format"], shown["output"]
+    if fmt in (Format.csv, Format.xlsx):
+        name = f"{q.name}-{params.table.value}" if q.shape == "metrics" else q.name  # type: ignore[attr-defined]
+        flat = tagged(name, columns, flat, shown["hxl"])
     if fmt is Format.xlsx:
         target = output or Path(f"{q.name}-{date.today().isoformat()}.xlsx")
         target.write_bytes(xlsx_bytes({q.name: (columns, flat)}))
-        out.print(f"wrote {len(flat)} rows to {target}")
+        out.print(f"wrote {len(rows)} rows to {target}")
         return
     if fmt is Format.table and output is None:
         _print_table(columns, flat)
@@ -159,7 +162,7 @@ def run(ctx: typer.Context, q: Question, values: dict[str, Any], shown: dict[str
         text = json.dumps([plain_row(r) for r in rows], ensure_ascii=False, indent=2, default=str)
     if output:
         output.write_text(text, encoding="utf-8")
-        out.print(f"wrote {len(flat)} rows to {output}")
+        out.print(f"wrote {len(rows)} rows to {output}")
     else:
         typer.echo(text)
 
@@ -174,10 +177,14 @@ RawOption = Annotated[
         "return gets a ' in front, so a spreadsheet shows it rather than running it).",
     ),
 ]
+HxlOption = Annotated[
+    bool, typer.Option("--hxl", help="CSV and xlsx: a row of HXL hashtags under the header, for HDX.")
+]
 COMMON = {
     "format": (FormatOption, Format.table),
     "output": (OutputOption, None),
     "raw": (RawOption, False),
+    "hxl": (HxlOption, False),
     "lang": (LangOption, ""),
     "audience": (AudienceOption, "all"),
 }

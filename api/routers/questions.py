@@ -22,6 +22,7 @@ from tacmap.api.deps import PageDep, ServicesDep, Viewer
 from tacmap.api.errors import NotFound, error_responses, invalid
 from tacmap.api.lang import LangDep
 from tacmap.api.listing import (
+    HXL,
     RAW_CSV,
     RAW_SWITCH,
     Format,
@@ -34,7 +35,7 @@ from tacmap.api.listing import (
 )
 from tacmap.api.pages import wants_html
 from tacmap.api.results import plain, result_model
-from tacmap.api.tables import csv_bytes, localized, table, xlsx_bytes
+from tacmap.api.tables import csv_bytes, localized, table, tagged, xlsx_bytes
 from tacmap.graph.errors import TacmapError
 from tacmap.graph.queries.spec import BY_NAME, QUESTIONS, BadParams, MetricsTable, Params, Question, bounds
 from tacmap.viz.pages import question_page
@@ -140,7 +141,10 @@ def render(q: Question, result: Any, notes: list[str], params: Params, page: Any
             return table_response(request, metrics[chosen], page.limit, page.offset, notes, counts)
         if fmt is Format.json:
             return metrics
-        tables = {t.value: table(metrics[t.value]) for t in MetricsTable}
+        tables = {}
+        for t in MetricsTable:
+            columns, flat = table(metrics[t.value])
+            tables[t.value] = columns, tagged(f"{q.name}-{t.value}", columns, flat, HXL.get())
         if fmt is Format.csv:
             return attachment(f"{q.name}-{chosen}", fmt, csv_bytes(*tables[chosen], RAW_CSV.get()))
         return attachment(q.name, fmt, xlsx_bytes(tables))
