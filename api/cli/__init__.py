@@ -297,4 +297,4 @@ def main() -> None:
 
 
 # Commands kept in their own modules register themselves on `app` when imported.
-from tacmap.api.cli import export, iati, keys, maps, query, serve, templates  # noqa: F401
+from tacmap.api.cli import export, iati, keys, maps, migrate, query, serve, templates  # noqa: F401

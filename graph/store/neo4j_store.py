@@ -87,7 +87,7 @@ class Neo4jStore(Store):
                 if statement.strip():
                     with self._session() as session:
                         session.run(statement).consume()
-            self.migrated = self.migrate()
+            self.migrated = self.migrate()  # what this opening converted (`tacmap migrate` says)
         except (DriverError, AuthError, Neo4jError, OSError) as exc:
             self.driver.close()
             error = StoreUnavailable if isinstance(exc, ServiceUnavailable | OSError) else StoreError
