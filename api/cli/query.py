@@ -20,7 +20,7 @@ import typer
 from rich.table import Table
 from tacmap.api.cli import AudienceOption, LangOption, app, err, out, state
 from tacmap.graph.errors import TacmapError
-from tacmap.graph.queries.spec import QUESTIONS, BadParams, Params, Question, bounds
+from tacmap.graph.queries.spec import QUESTIONS, BadParams, Question, bounds
 
 questions = typer.Typer(
     help="Ask a coordination question (each takes --help): " + ", ".join(q.name for q in QUESTIONS) + ".",
@@ -90,21 +90,9 @@ def _print_table(columns: list[str], rows: list[dict[str, Any]]) -> None:
     out.print(f"{len(rows)} rows")
 
 
-def rows_of(q: Question, params: Params, result: Any) -> list[Any]:
-    """The answer as a list of rows: the matrix's cells, or the metrics table named by ``--table``."""
-    if q.shape == "matrix":
-        from tacmap.graph.queries.matrix import to_records
-
-        return to_records(result)
-    if q.shape == "metrics":
-        chosen: str = params.table.value  # type: ignore[attr-defined]
-        return list(getattr(result, chosen))
-    return list(result)
-
-
 def run(ctx: typer.Context, q: Question, values: dict[str, Any], shown: dict[str, Any]) -> None:
     """Check the parameters, ask the question, print or write the answer."""
-    from tacmap.api.tables import csv_bytes, localized, plain_row, table, xlsx_bytes
+    from tacmap.api.tables import csv_bytes, localized, plain_row, rows_of, table, xlsx_bytes
     from tacmap.graph.visibility import parse_audience, seen_by
 
     try:
