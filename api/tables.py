@@ -9,12 +9,15 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tacmap.graph.export.hxl import hashtag_row
 from tacmap.graph.export.workbook import xlsx_bytes  # noqa: F401 (the downloads import it from here)
 from tacmap.graph.formulas import neutralise
 from tacmap.graph.schema.reference import countries, state_name
+
+if TYPE_CHECKING:
+    from tacmap.graph.queries.spec import Params, Question
 
 
 def flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -59,6 +62,18 @@ def localized(rows: Sequence[Any], fields: Mapping[str, str], lang: str) -> Sequ
                 row[name] = state_name(row[code], lang)
         out.append(row)
     return out
+
+
+def rows_of(q: Question, params: Params, result: Any) -> list[Any]:
+    """The answer as a list of rows: the matrix's cells, or the metrics table named by ``table``."""
+    if q.shape == "matrix":
+        from tacmap.graph.queries.matrix import to_records
+
+        return to_records(result)
+    if q.shape == "metrics":
+        chosen: str = params.table.value  # type: ignore[attr-defined]
+        return list(getattr(result, chosen))
+    return list(result)
 
 
 def table(rows: Iterable[Any]) -> tuple[list[str], list[dict[str, Any]]]:

@@ -14,13 +14,15 @@ from pathlib import Path
 def _this_checkout_first() -> None:
     """Make ``tacmap.graph`` and the others this checkout's folders, for these tests and for the
     commands they start, whichever checkout the venv's editable install points at: a folder of
-    links ``tacmap/graph -> <checkout>/graph`` goes first on the path (the editable finder comes
-    after the path)."""
+    links ``tacmap/graph -> <checkout>/graph`` (and ``tacmap/__init__.py`` to the checkout's
+    ``tacmap/``) goes first on the path (the editable finder comes after the path)."""
     links = Path(tempfile.mkdtemp(prefix="tacmap-checkout-"))
     atexit.register(shutil.rmtree, links, True)
     (links / "tacmap").mkdir()
     for folder in ("graph", "api", "viz", "i18n", "seed"):
         (links / "tacmap" / folder).symlink_to(ROOT / folder, target_is_directory=True)
+    for module in (ROOT / "tacmap").glob("*.py"):  # the package itself: tacmap.open
+        (links / "tacmap" / module.name).symlink_to(module)
     sys.path.insert(0, str(links))
     os.environ["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(links), str(ROOT), os.environ.get("PYTHONPATH")])

@@ -49,8 +49,11 @@ def test_every_package_folder_is_installed() -> None:
         for folder in FOLDERS
         for init in (ROOT / folder).rglob("__init__.py")
     }
-    assert found == listed, "add new packages to [tool.setuptools] packages in pyproject.toml"
-    assert config["tool"]["setuptools"]["package-dir"] == {f"tacmap.{f}": f for f in FOLDERS}
+    assert found | {"tacmap"} == listed, "add new packages to [tool.setuptools] packages in pyproject.toml"
+    assert config["tool"]["setuptools"]["package-dir"] == {"tacmap": "tacmap"} | {
+        f"tacmap.{f}": f for f in FOLDERS
+    }
+    assert [p.name for p in (ROOT / "tacmap").iterdir() if p.is_dir() and p.name != "__pycache__"] == []
 
 
 def test_no_source_imports_a_bare_top_level_name() -> None:

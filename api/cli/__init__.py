@@ -325,4 +325,4 @@ app.add_typer(
 )
 
 # Commands kept in their own modules register themselves on `app` when imported.
-from tacmap.api.cli import export, iati, keys, maps, serve, templates  # noqa: F401
+from tacmap.api.cli import export, iati, keys, maps, migrate, serve, templates  # noqa: F401

@@ -20,7 +20,7 @@ import typer
 from rich.cells import cell_len, set_cell_size
 from tacmap.api.cli import AudienceOption, LangOption, err, out, state
 from tacmap.graph.errors import TacmapError
-from tacmap.graph.queries.spec import QUESTIONS, BadParams, Params, Question, bounds
+from tacmap.graph.queries.spec import QUESTIONS, BadParams, Question, bounds
 
 questions = typer.Typer()  # its commands, served through `tacmap query` (LazyQuestions)
 
@@ -105,21 +105,9 @@ def _print_table(columns: list[str], rows: list[dict[str, Any]]) -> None:
     )
 
 
-def rows_of(q: Question, params: Params, result: Any) -> list[Any]:
-    """The answer as a list of rows: the matrix's cells, or the metrics table named by ``--table``."""
-    if q.shape == "matrix":
-        from tacmap.graph.queries.matrix import to_records
-
-        return to_records(result)
-    if q.shape == "metrics":
-        chosen: str = params.table.value  # type: ignore[attr-defined]
-        return list(getattr(result, chosen))
-    return list(result)
-
-
 def run(ctx: typer.Context, q: Question, values: dict[str, Any], shown: dict[str, Any]) -> None:
     """Check the parameters, ask the question, print or write the answer."""
-    from tacmap.api.tables import csv_bytes, localized, plain_row, table, tagged, xlsx_bytes
+    from tacmap.api.tables import csv_bytes, localized, plain_row, rows_of, table, tagged, xlsx_bytes
     from tacmap.graph.visibility import parse_audience, seen_by
 
     try:

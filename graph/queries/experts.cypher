@@ -1,3 +1,7 @@
+:param need => null;
+:param state => 'KEN';
+:param article => 46;
+:param form => 'legal_advice';
 // Expert shortlist (graph/queries/README.md, section 6): every expert who qualifies for one request.
 // The score, the ranking and the regional balance cap are applied in graph/queries/experts.py.
 //
@@ -5,7 +9,6 @@
 //   $state    ISO3 code of the requesting State, e.g. 'KEN'
 //   $article  UNCAC article number, e.g. 46
 //   $form     form of assistance code, e.g. 'legal_advice'
-// In Neo4j Browser: :param need => 'need-0001'; :param state => null; :param article => null; :param form => null
 //
 // An expert qualifies when EXPERT_IN the article, when the form is among the forms listed on that
 // EXPERT_IN relationship or none are listed, when not a national of the requesting State, and when

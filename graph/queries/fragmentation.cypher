@@ -1,3 +1,6 @@
+:param as_of => date('2026-06-30');
+:param state => null;
+:param group => null;
 // Fragmentation, graph/queries/README.md section 4: the supply each State receives at $as_of, one
 // row per (State, project); graph/queries/fragmentation.py splits budgets and computes provider
 // counts, budgets and Herfindahl indexes (per State and per State x chapter), the same for both stores.

@@ -1,3 +1,4 @@
+:param as_of => date('2026-06-30');
 // The needs-vs-supply matrix, graph/queries/README.md section 3: the facts each cell is counted
 // from. graph/queries/matrix.py derives levels, places needs and projects in cells, splits
 // budgets and builds the table, the same for both stores.

@@ -1,3 +1,4 @@
+:params {};
 // Networks and their members (graph/queries/README.md, section 7): one row per network.
 // The broker metrics of section 7 are computed with networkx on the store's projection (networks.py).
 //

@@ -1,3 +1,5 @@
+:param as_of => date('2026-06-30');
+:param group => null;
 // Orphans, graph/queries/README.md section 4: States with at least one need that no live project
 // (status not cancelled) benefits with an end on or after $as_of.
 //

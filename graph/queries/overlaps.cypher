@@ -1,3 +1,9 @@
+:param state => 'KEN';
+:param article => null;
+:param provider => null;
+:param group => null;
+:param period_start => null;
+:param period_end => null;
 // Overlaps (possible duplication), graph/queries/README.md section 1.
 // Pairs of live projects (status not cancelled) that share at least one beneficiary State and at
 // least one article, whose periods intersect (a.start <= b.end AND b.start <= a.end, dates

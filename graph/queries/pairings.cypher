@@ -1,3 +1,9 @@
+:param need => null;
+:param state => 'KEN';
+:param group => null;
+:param article => null;
+:param needs => null;
+:param hidden => null;
 // South–South pairing (graph/queries/README.md, section 5): one row per (need, candidate peer).
 // The score, the ranking and the explanation are computed from these rows in graph/queries/pairings.py.
 //
@@ -8,7 +14,6 @@
 //   $article  UNCAC article number, e.g. 46
 //   $needs    list of need ids to keep (e.g. the gaps), or null for all needs
 //   $hidden   list of need ids to treat as absent (restricted needs an audience may not see), or null
-// In Neo4j Browser: :param need => null; :param state => 'KEN'; :param group => null; :param article => null; :param needs => null; :param hidden => null
 //
 // Portable subset, checked on ArcadeDB's Bolt server; COLLECT { } subqueries need Neo4j 5.6 or later.
 // A candidate peer p of a need (s, a): p <> s, p reported `compliant` on a, p has no need of its own on a,

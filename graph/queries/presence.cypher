@@ -1,3 +1,8 @@
+:param as_of => date('2026-06-30');
+:param state => null;
+:param group => null;
+:param provider => null;
+:param article => null;
 // Presence ("who works where"), graph/queries/README.md section 7: one row per live project, State
 // it benefits and provider that funds or implements it; graph/queries/presence.py counts projects
 // and splits budgets per (provider, State), the same for both stores.

@@ -1,3 +1,4 @@
+:params {};
 // Uniqueness of each label's key; run idempotently when a Neo4j store is opened.
 CREATE CONSTRAINT state_iso3 IF NOT EXISTS FOR (n:State) REQUIRE n.iso3 IS UNIQUE;
 CREATE CONSTRAINT article_number IF NOT EXISTS FOR (n:Article) REQUIRE n.number IS UNIQUE;

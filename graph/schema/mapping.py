@@ -70,6 +70,14 @@ RELATIONSHIPS: tuple[tuple[str, str, str], ...] = (
 
 STATE_INFO_FIELDS = ("party_since", "self_assessment_on")
 
+# The node properties that hold a day: ISO strings in a Changes and on the embedded store, Neo4j
+# ``date`` values on the Neo4j store (graph/store/neo4j_store.py converts both ways).
+DATE_PROPS: dict[str, tuple[str, ...]] = {
+    "Project": ("start", "end"),
+    "Need": ("identified_on",),
+    "State": STATE_INFO_FIELDS,
+}
+
 
 @dataclass(frozen=True)
 class Node:

@@ -18,9 +18,14 @@ Rows = list[dict[str, Any]]
 
 @cache
 def read_cypher(name: str, package: str = "tacmap.graph.store") -> str:
-    """The text of ``<name>.cypher`` in ``package`` without its ``//`` comment lines."""
+    """The text of ``<name>.cypher`` in ``package`` without its ``//`` comment lines and the ``:param``
+    lines at its top (Neo4j Browser commands that set example parameters, not Cypher)."""
     text = files(package).joinpath(f"{name}.cypher").read_text(encoding="utf-8")
-    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//")).strip()
+    return "\n".join(line for line in text.splitlines() if not _not_cypher(line)).strip()
+
+
+def _not_cypher(line: str) -> bool:
+    return line.lstrip().startswith(("//", ":param"))
 
 
 @dataclass(frozen=True)

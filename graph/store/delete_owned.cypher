@@ -1,3 +1,4 @@
+:param keys => ['proj-0001'];
 // Delete the relationships that records own before they are written again (see graph/schema/mapping.py OWNED).
 // Template: {label}, {key}, {pattern} come from the schema, never from input;
 // {pattern} is either -[r:TYPE]->() or <-[r:TYPE]-().

@@ -1,3 +1,4 @@
+:param rows => [{src: 'prov-0001', dst: 'proj-0001', props: {}}];
 // Merge one batch of relationships of one type between two labels.
 // Template: {src}, {src_key}, {type}, {dst}, {dst_key} come from the schema, never from input.
 // $rows: list of {src: <source key>, dst: <target key>, props: <map>}

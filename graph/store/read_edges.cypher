@@ -1,3 +1,4 @@
+:params {};
 // Every relationship: its type, the label and key of each end, and its properties.
 // A node's key is whichever of id, iso3, number it has (graph/schema/README.md).
 MATCH (a)-[r]->(b)

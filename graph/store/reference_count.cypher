@@ -1,3 +1,4 @@
+:params {};
 // How many reference nodes are present: States with a name (from reference data), Articles and Regions.
 MATCH (s:State) WHERE s.name IS NOT NULL
 WITH count(s) AS states
