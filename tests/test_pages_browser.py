@@ -4,20 +4,18 @@ machine, no console error. Screenshots of each page type land in ``test-artifact
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tacmap.graph.store import Store
 
-from tests.chromium import chromium, console_errors, local, traffic
+from tests.chromium import chromium
 from tests.map_world import world
-from tests.processes import free_port
+from tests.test_maps_browser import assert_clean, server
+from tests.test_maps_browser import open_page as open_map
 
-__all__ = ["world"]  # the module-scoped fixture, imported
+__all__ = ["server", "world"]  # the module-scoped fixtures, imported
 
 pytestmark = pytest.mark.browser
 
@@ -30,30 +28,6 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield driver
 
 
-@pytest.fixture(scope="module")
-def server(world: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The API app (anonymous reads on) over the hand-built world, in a thread."""
-    import uvicorn
-    from tacmap.api.app import create_app
-    from tacmap.graph.settings import Settings
-
-    settings = Settings(store="embedded", data_dir=tmp_path_factory.mktemp("api"), anonymous_read=True)
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(settings, store=world), host="127.0.0.1", port=port, log_level="warning"
-    )
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started:
-        assert time.monotonic() < deadline, "the API did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(10)
-
-
 def wait_for(driver: Any, what: str) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -63,18 +37,7 @@ def wait_for(driver: Any, what: str) -> None:
 
 
 def open_page(driver: Any, url: str) -> None:
-    """Load ``url`` with the browser's own start-up traffic and logs drained first."""
-    driver.get("about:blank")
-    traffic(driver)
-    console_errors(driver)
-    driver.get(url)
-
-
-def assert_clean(driver: Any) -> None:
-    seen = traffic(driver)
-    assert [u for u in seen.urls if not local(u)] == []
-    assert seen.failed == []
-    assert console_errors(driver) == []
+    open_map(driver, url, map_page=False)
 
 
 def shot(driver: Any, name: str) -> None:
