@@ -7,6 +7,8 @@ every route needs only :func:`wants_html`. An explicit ``format=`` (json, csv, x
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
 from fastapi import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -30,18 +32,21 @@ def _quality(accept: str, media: str) -> float:
     return best
 
 
-def wants_html(request: Request) -> bool:
-    """Whether this request should get a page: no ``format=`` given and ``text/html`` accepted before
-    ``application/json``."""
-    if "format" in request.query_params:
-        return False
-    accept = request.headers.get("accept", "")
+def _prefers_html(accept: str) -> bool:
     html = _quality(accept, HTML)
     return html > 0 and html >= _quality(accept, "application/json")
 
 
+def wants_html(request: Request) -> bool:
+    """Whether this request should get a page: no ``format=`` given and ``text/html`` accepted before
+    ``application/json``."""
+    return "format" not in request.query_params and _prefers_html(request.headers.get("accept", ""))
+
+
 class HtmlSuffix:
-    """``GET /path.html`` is served as ``GET /path`` with ``Accept: text/html``."""
+    """``GET /path.html`` is served as ``GET /path`` with ``Accept: text/html``; and for a browser the
+    empty fields of a submitted filter form (``?state=&article=6``) are left out, as if not given,
+    so that forms work without script."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -53,4 +58,10 @@ class HtmlSuffix:
             headers.append((b"accept", HTML.encode()))
             plain = path[: -len(".html")]
             scope = {**scope, "path": plain, "raw_path": plain.encode(), "headers": headers}
+        if scope["type"] == "http" and scope.get("query_string"):
+            accept = b",".join(v for k, v in scope["headers"] if k == b"accept").decode("latin-1")
+            if _prefers_html(accept):
+                given = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+                kept = urlencode([(k, v) for k, v in given if v != ""]).encode("latin-1")
+                scope = {**scope, "query_string": kept}
         await self.app(scope, receive, send)

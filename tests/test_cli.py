@@ -170,3 +170,17 @@ def test_load_from_the_command_line_is_audited(tmp_path: Path) -> None:
     assert (ok.actor, ok.outcome, ok.filename) == ("cli", "ok", str(good))
     assert ok.counts and ok.counts["created"]["providers"] == 1 and ok.import_id
     assert (rejected.outcome, rejected.message, rejected.import_id) == ("rejected", "1 problem(s)", None)
+
+
+def test_demo_says_plainly_when_its_port_is_taken(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = tacmap("--data-dir", str(tmp_path), "demo", "--host", "127.0.0.1", "--port", str(port))
+    assert result.returncode != 0
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "illustrative seed" not in result.stdout + result.stderr  # checked before loading anything

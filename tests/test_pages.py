@@ -56,3 +56,16 @@ def test_page_frame_is_offline_translated_and_mirrors_for_arabic() -> None:
     assert "<p>body &amp; soul</p>" in html
     assert 'href="/states/KEN?format=json"' in html
     assert "@media print" in html and "size:A4" in html
+
+
+def test_a_browsers_empty_form_fields_count_as_not_given() -> None:
+    app = FastAPI()
+
+    @app.get("/things")
+    def things(request: Request) -> dict[str, str]:
+        return dict(request.query_params)
+
+    app.add_middleware(HtmlSuffix)
+    client = TestClient(app)
+    assert client.get("/things?state=&article=6", headers={"accept": "text/html"}).json() == {"article": "6"}
+    assert client.get("/things?state=&article=6").json() == {"state": "", "article": "6"}  # a client's own

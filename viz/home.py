@@ -112,13 +112,13 @@ def _languages(query: dict[str, Any], lang: str) -> list[tuple[str, str, str, bo
 def _home_page(store: Store, lang: str, link_lang: str | None, filters: dict[str, Any]) -> str:
     g = store.projection()
     f = checked(g, **filters)
-    if f.as_of is None:  # the data's own day, as the questions take it (spec.reference_day)
-        f = replace(f, as_of=reference_day(store))
+    # the numbers are for the data's own day unless told another, as the questions' (spec.reference_day)
+    asked = f if f.as_of is not None else replace(f, as_of=reference_day(store))
     needs, states_with_needs, restricted = _needs(g, f)
-    gaps = count(ask("gaps", store, f))
-    overlaps = count(ask("overlaps", store, f))
-    orphans = count(ask("orphans", store, f))
-    as_of = day(f.as_of)
+    gaps = count(ask("gaps", store, asked))
+    overlaps = count(ask("overlaps", store, asked))
+    orphans = count(ask("orphans", store, asked))
+    as_of = day(asked.as_of)
     coverage = (
         "–"
         if gaps is None or not needs

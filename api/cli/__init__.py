@@ -35,6 +35,9 @@ app = typer.Typer(
 )
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
+# Where `serve` and `demo` listen.
+HostOpt = Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for every interface).")]
+PortOpt = Annotated[int, typer.Option(min=1, max=65535)]
 
 
 class StoreKind(StrEnum):
@@ -259,10 +262,14 @@ def stats(
 
 
 @app.command()
-def demo(ctx: typer.Context) -> None:
-    """Load the illustrative seed if the store is empty, then serve the API and maps on 127.0.0.1:8000."""
+def demo(ctx: typer.Context, host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
+    """Load the illustrative seed if the store is empty, then serve the API and maps (127.0.0.1:8000
+    unless told otherwise)."""
+    from tacmap.api.cli.serve import check_port, serve_demo
     from tacmap.graph.ingest.bundle import import_bundle
     from tacmap.seed.generate import generate
+
+    check_port(host, port)
 
     store = state(ctx).store
     if store.export().size() == 0:
@@ -272,9 +279,7 @@ def demo(ctx: typer.Context) -> None:
     else:
         out.print("the store already holds data; nothing loaded")
     stats(ctx, OutputFormat.table)
-    from tacmap.api.cli.serve import serve_demo
-
-    serve_demo(ctx)
+    serve_demo(ctx, host, port)
 
 
 def main() -> None:

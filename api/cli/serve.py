@@ -11,7 +11,7 @@ import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from tacmap.api.cli import app, err, out, state
+from tacmap.api.cli import HostOpt, PortOpt, app, err, out, state
 from tacmap.graph.errors import TacmapError
 
 if TYPE_CHECKING:
@@ -37,6 +37,22 @@ def allowed_hosts(settings: Settings, host: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys([host, *LOOPBACK]))
 
 
+def check_port(host: str, port: int) -> None:
+    """A plain error when the address cannot be served (another program holds the port), before
+    anything is loaded, instead of the server's traceback."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise TacmapError(
+                f"cannot serve on {host}:{port}: {exc.strerror or exc} (another program may be using "
+                f"port {port}); choose another with --port, e.g. --port {port + 1 if port < 65535 else 8000}"
+            ) from None
+
+
 def _settings(ctx: typer.Context, **overrides: object) -> Settings:
     """Environment settings, with the command line's --store and --data-dir on top."""
     c = state(ctx)
@@ -50,6 +66,7 @@ def run(ctx: typer.Context, settings: Settings, host: str, port: int, workers: i
     from tacmap.api.app import create_app, log_config
 
     settings = settings.model_copy(update={"allowed_hosts": allowed_hosts(settings, host)})
+    check_port(host, port)
     base = f"http://{host}:{port}"
     out.print(f"home page: {base}/", highlight=False)
     out.print(f"API docs:  {base}/docs", highlight=False)
@@ -73,10 +90,8 @@ def run(ctx: typer.Context, settings: Settings, host: str, port: int, workers: i
 @app.command()
 def serve(
     ctx: typer.Context,
-    host: Annotated[
-        str, typer.Option(help="Address to listen on (0.0.0.0 for every interface).")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    host: HostOpt = "127.0.0.1",
+    port: PortOpt = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
     anonymous_read: Annotated[
         bool | None,

@@ -136,14 +136,6 @@ class GapsParams(Params):
     group: GroupF = None
     form: FormF = None
     need: NeedF = None
-    stated_only: Annotated[
-        bool,
-        Field(
-            description="Only a project whose article is stated covers; a need covered only through "
-            "inferred articles is listed as `covered (inferred)`.",
-            examples=[True],
-        ),
-    ] = False
 
 
 class MatrixParams(Params):
@@ -276,7 +268,7 @@ class Question:
     def dated(self, params: Params, store: Store) -> Params:
         """``params`` with an empty ``as_of`` set to :func:`reference_day`: the one place that default
         is filled, so the API, the command line and the pages look at the same day."""
-        if "as_of" not in type(params).model_fields or params.as_of is not None:  # type: ignore[attr-defined]
+        if "as_of" not in type(params).model_fields or getattr(params, "as_of", None) is not None:
             return params
         return params.model_copy(update={"as_of": reference_day(store)})
 
