@@ -90,3 +90,43 @@ def test_state_brief_prints_as_clean_a4_pages(browser: Any, server: str) -> None
     for words in ("State brief: Kenya", "Needs by article", "Live projects", "Funders' shares", "Networks"):
         assert words in text
     assert "As of" not in text and "This page as data" not in text  # forms and twins are not printed
+
+
+def test_matrix_cell_shows_details_on_focus_and_opens_its_gaps(browser: Any, server: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(f"{server}/matrix.html?as_of={AS_OF}")
+    assert console_errors(browser) == []
+    shot(browser, "matrix")
+    cell = browser.find_element(By.CSS_SELECTOR, "table.heat td a")
+    tip = cell.find_element(By.XPATH, "following-sibling::span[@class='tip']")
+    assert not tip.is_displayed()
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)  # from the top, by keyboard
+    while browser.switch_to.active_element != cell:
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+    assert tip.is_displayed() and "needs covered" in tip.text
+    target = cell.get_attribute("href")
+    assert "/gaps?" in target and "article=" in target and "group=" in target
+    cell.click()
+    assert browser.current_url == target
+
+
+def test_matrix_form_changes_the_dimensions(browser: Any, server: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(f"{server}/matrix.html?as_of={AS_OF}")
+    Select(browser.find_element(By.NAME, "rows")).select_by_value("chapter")
+    Select(browser.find_element(By.NAME, "cols")).select_by_value("level")
+    browser.find_element(By.CSS_SELECTOR, "main form button").click()
+    assert "rows=chapter" in browser.current_url and "cols=level" in browser.current_url
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.heat tbody th")
+    assert rows and rows[0].text.startswith("II. ")  # chapters in the Convention's order (I has no needs)
+
+
+def test_donor_brief_in_arabic_screenshot(browser: Any, server: str) -> None:
+    browser.get(f"{server}/providers/dfid.html?as_of={AS_OF}&lang=ar")
+    assert console_errors(browser) == []
+    assert browser.find_element("css selector", "html").get_attribute("dir") == "rtl"
+    shot(browser, "donor-brief-ar")

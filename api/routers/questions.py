@@ -96,7 +96,7 @@ def rows_of(name: str, values: dict[str, Any], services: Any, who: Any) -> Any:
 def page_day(request: Request) -> date:
     """The day a page looks at: its ``as_of`` checked as the questions check it, else their default."""
     asked = checked(BY_NAME["gaps"], {"as_of": request.query_params.get("as_of")})
-    return asked.as_of or date.today()  # type: ignore[attr-defined,no-any-return]
+    return asked.as_of or date.today()  # type: ignore[attr-defined]
 
 
 def render(q: Question, result: Any, notes: list[str], params: Params, page: Any, fmt: Format) -> Any:
