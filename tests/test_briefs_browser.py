@@ -95,6 +95,7 @@ def test_state_brief_prints_as_clean_a4_pages(browser: Any, server: str) -> None
 def test_matrix_cell_shows_details_on_focus_and_opens_its_gaps(browser: Any, server: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(f"{server}/matrix.html?as_of={AS_OF}")
     assert console_errors(browser) == []
@@ -109,18 +110,19 @@ def test_matrix_cell_shows_details_on_focus_and_opens_its_gaps(browser: Any, ser
     target = cell.get_attribute("href")
     assert "/gaps?" in target and "article=" in target and "group=" in target
     cell.click()
-    assert browser.current_url == target
+    WebDriverWait(browser, 10).until(lambda d: d.current_url == target)
 
 
 def test_matrix_form_changes_the_dimensions(browser: Any, server: str) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     browser.get(f"{server}/matrix.html?as_of={AS_OF}")
     Select(browser.find_element(By.NAME, "rows")).select_by_value("chapter")
     Select(browser.find_element(By.NAME, "cols")).select_by_value("level")
     browser.find_element(By.CSS_SELECTOR, "main form button").click()
-    assert "rows=chapter" in browser.current_url and "cols=level" in browser.current_url
+    WebDriverWait(browser, 10).until(lambda d: "rows=chapter" in d.current_url)
+    assert "cols=level" in browser.current_url
     rows = browser.find_elements(By.CSS_SELECTOR, "table.heat tbody th")
     assert rows and rows[0].text.startswith("II. ")  # chapters in the Convention's order (I has no needs)
 
