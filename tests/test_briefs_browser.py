@@ -132,3 +132,35 @@ def test_donor_brief_in_arabic_screenshot(browser: Any, server: str) -> None:
     assert console_errors(browser) == []
     assert browser.find_element("css selector", "html").get_attribute("dir") == "rtl"
     shot(browser, "donor-brief-ar")
+
+
+def test_a_donor_finds_gaps_next_to_its_portfolio_from_the_home_page(browser: Any, server: str) -> None:
+    """Home page: choose the provider and the day in the filters, apply, open its brief, read the gaps
+    next to its work, open the gaps behind one (each a real click)."""
+    import httpx
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    def click(element: Any) -> None:
+        before = browser.current_url
+        element.click()
+        WebDriverWait(browser, 10).until(lambda d: d.current_url != before)
+
+    browser.get(f"{server}/")
+    form = browser.find_element(By.ID, "filter-form")
+    Select(form.find_element(By.NAME, "provider")).select_by_value("dfid")
+    browser.execute_script("arguments[0].value = arguments[1]", form.find_element(By.NAME, "as_of"), AS_OF)
+    click(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    click(browser.find_element(By.PARTIAL_LINK_TEXT, "Donor brief: "))
+    assert browser.current_url == f"{server}/providers/dfid?as_of={AS_OF}"
+    rows = browser.find_elements(By.CSS_SELECTOR, "#near tbody tr")
+    assert rows, "DFID has gaps next to its work in the seed"
+    assert browser.find_elements(By.CSS_SELECTOR, "#portfolio tbody tr")
+    assert console_errors(browser) == []
+    shot(browser, "donor-brief")
+    gap_link = rows[0].find_elements(By.TAG_NAME, "td")[1].find_element(By.TAG_NAME, "a")
+    target = gap_link.get_attribute("href")
+    click(gap_link)
+    assert browser.current_url == target and "/gaps?" in target
+    gaps = httpx.get(target.replace("/gaps?", "/gaps?format=json&"), timeout=30).json()
+    assert gaps["total"] >= 1  # the gap it listed is among the gaps behind the link
