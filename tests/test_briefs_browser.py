@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import base64
 import io
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,8 +15,8 @@ import pytest
 from tacmap.graph.store import EmbeddedStore, Store
 
 from tests.chromium import chromium, console_errors
-from tests.processes import free_port
 from tests.test_api_support import load_seed
+from tests.test_maps_browser import api_in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -37,22 +35,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 @pytest.fixture(scope="module")
 def server(seeded: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The API (anonymous reads on) over the seed, in a thread."""
-    import tacmap.api.app as app_module
-    import uvicorn
-    from tacmap.graph.settings import Settings
-
-    settings = Settings(store="embedded", data_dir=tmp_path_factory.mktemp("api"), anonymous_read=True)
-    app = app_module.create_app(settings, store=seeded)
-    instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started:
-        assert time.monotonic() < deadline, "the API did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{instance.config.port}"
-    instance.should_exit = True
-    thread.join(10)
+    yield from api_in_thread(seeded, tmp_path_factory.mktemp("api"))
 
 
 @pytest.fixture(scope="module")
