@@ -196,12 +196,17 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(world: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The API app (anonymous reads on) over the hand-built world, in a thread."""
+    yield from api_in_thread(world, tmp_path_factory.mktemp("api"))
+
+
+def api_in_thread(store: Store, data_dir: Path) -> Iterator[str]:
+    """The API app (anonymous reads on) over ``store`` in a thread: its address until closed."""
     import tacmap.api.app as app_module
     import uvicorn
     from tacmap.graph.settings import Settings
 
-    settings = Settings(store="embedded", data_dir=tmp_path_factory.mktemp("api"), anonymous_read=True)
-    app = app_module.create_app(settings, store=world)
+    settings = Settings(store="embedded", data_dir=data_dir, anonymous_read=True)
+    app = app_module.create_app(settings, store=store)
     port = _free_port()
     instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=instance.run, daemon=True)

@@ -12,7 +12,7 @@ import inspect
 from dataclasses import replace
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import networkx as nx
 from babel import Locale
@@ -42,6 +42,21 @@ TABLES = (
     ("/projects", N_("Projects"), False),
     ("/docs", N_("API documentation"), False),
 )
+
+
+def _briefs(g: nx.MultiDiGraph, f: Filters, query: dict[str, Any]) -> list[tuple[str, str]]:
+    """Links to the briefs of the State and the provider the filters name (viz/pages), first among the
+    tables: where an officer or a donor goes from here."""
+    kept = urlencode({k: v for k, v in query.items() if v})
+    suffix = f"?{kept}" if kept else ""
+    found = []
+    if f.state and g.has_node(("State", f.state)):
+        name = state_name(g.nodes["State", f.state])
+        found.append((f"/states/{f.state}{suffix}", _("State brief: {name}").format(name=name)))
+    if f.provider and g.has_node(("Provider", f.provider)):
+        name = str(g.nodes["Provider", f.provider].get("name") or f.provider)
+        found.append((f"/providers/{quote(f.provider)}{suffix}", _("Donor brief: {name}").format(name=name)))
+    return found
 
 
 def ask(question: str, store: Store, f: Filters) -> Any | None:
@@ -169,6 +184,7 @@ def _home_page(store: Store, lang: str, link_lang: str | None, filters: dict[str
         (f"{path}{suffix if filtered else plain if path != '/docs' else ''}", _(text))
         for path, text, filtered in TABLES
     ]
+    tables = _briefs(g, f, {"as_of": query.get("as_of"), **keep}) + tables
     states = sorted(
         (
             (k, state_name(d))

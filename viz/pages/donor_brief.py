@@ -12,7 +12,7 @@ from typing import Any
 from markupsafe import Markup
 from tacmap.graph.queries.nearby import CLOSENESS, HERE, NEIGHBOUR, SAME_STATE
 from tacmap.i18n import N_, _, number, use
-from tacmap.viz.describe import article_name, money, words
+from tacmap.viz.describe import PROVIDER_KINDS, article_name, money, words
 from tacmap.viz.pages.brief import (
     BRIEF_CSS,
     as_of_form,
@@ -50,30 +50,35 @@ class DonorBrief:
 
 
 def _portfolio(b: DonorBrief) -> Markup:
-    """States down, the articles it works on across, live projects in each cell (a link to them)."""
-    cells: dict[tuple[str, int], int] = {}
+    """One line per State, its articles with the live projects on each (a link to them): the
+    State × article table in long form, so that it prints on A4 however many articles there are."""
+    cells: dict[str, dict[int, int]] = {}
+    projects: dict[str, int] = {}
     for row in b.presence:
+        projects[row.state] = len(row.project_ids)
         for project in row.project_ids:
             for article in b.articles_of.get(project, ()):
-                cells[row.state, article] = cells.get((row.state, article), 0) + 1
-    states = sorted({s for s, _a in cells}, key=state_label)
-    arts = sorted({a for _s, a in cells})
+                here = cells.setdefault(row.state, {})
+                here[article] = here.get(article, 0) + 1
     pid = b.provider.id
     rows = [
-        [state_link(s)]
-        + [
-            link(href("/projects", state=s, article=a, provider=pid, active_on=b.as_of), number(cells[s, a]))
-            if (s, a) in cells
-            else ""
-            for a in arts
+        [
+            state_link(s),
+            number(projects[s]),
+            Markup(" · ").join(
+                link(
+                    href("/projects", state=s, article=a, provider=pid, active_on=b.as_of),
+                    _("Art. {number}").format(number=a) + f" ({number(n)})",
+                )
+                for a, n in sorted(cells.get(s, {}).items())
+            ),
         ]
-        for s in states
+        for s in sorted(projects, key=state_label)
     ]
-    headers = [_("State")] + ["#" + _("Art. {number}").format(number=a) for a in arts]
     return section(
         "portfolio",
         _("Portfolio: live projects by State and article"),
-        headers,
+        [_("State"), "#" + _("Live projects"), _("Articles (live projects on each)")],
         rows,
         _("It funds or implements no live project on this day."),
     )
@@ -149,7 +154,11 @@ def donor_brief(b: DonorBrief, lang: str) -> str:
     p = b.provider
     with use(lang):
         budget = sum(r.budget_usd for r in b.presence)
-        facts = [words(str(p.kind)), _("as of {day}").format(day=b.as_of.isoformat())]
+        kind = str(getattr(p.kind, "value", p.kind))
+        facts = [
+            _(PROVIDER_KINDS[kind]) if kind in PROVIDER_KINDS else words(kind),
+            _("as of {day}").format(day=b.as_of.isoformat()),
+        ]
         summary = Markup('<p class="note">{}</p>').format(
             _("{states} States, {projects} live projects, {budget} of funding there.").format(
                 states=number(len({r.state for r in b.presence})),

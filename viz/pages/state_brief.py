@@ -22,6 +22,7 @@ from tacmap.viz.pages.brief import (
     project_link,
     provider_link,
     section,
+    state_label,
     state_link,
     status,
     timeline_bar,
@@ -123,7 +124,7 @@ def _shares(b: StateBrief) -> Markup:
             provider_link(p.provider, p.provider_name),
             number(p.funded),
             money(p.budget_usd) if p.budget_usd or not p.unbudgeted_projects else money(None),
-            f"{number(100 * p.budget_usd / total, 1)} %" if total else "–",
+            f"{number(100 * p.budget_usd / total, 1)} %" if total and p.budget_usd else "–",
         ]
         for p in sorted(funded, key=lambda p: (-p.budget_usd, p.provider))
     ]
@@ -182,7 +183,7 @@ def _experts(b: StateBrief) -> Markup:
             article_name(e.article),
             words(e.form),
             e.name or e.expert,
-            e.nationality,
+            state_label(e.nationality),
             group_name(e.group),
             number(e.score, 2),
         ]
