@@ -399,3 +399,36 @@ def test_a_regional_near_miss_adds_its_reason_to_the_others(store: Store) -> Non
         ("S", "period and regional"),
     ]
     assert g.coverage == "gap"
+
+
+def test_real_files_coverage_by_evidence_and_regional_reach(tmp_path: Path) -> None:
+    """The DAC 151 import of the real files, with one need (legal advice) for every State a project
+    benefits or reaches through a regional Region, on every article a project addresses, judged on
+    the median start: every covered need rests on inferred articles, and the regional programmes
+    reach needs they never cover."""
+    from tacmap.graph.schema.regions import regions
+
+    store = EmbeddedStore(tmp_path / "real")
+    try:
+        import_iati(store, REAL, sectors=["151"])
+        data = store.export()
+        states = {s for p in data.projects for s in p.beneficiaries} | {
+            s
+            for p in data.projects
+            for r in p.regions
+            if regions()[r].scope == "regional"
+            for s in regions()[r].members
+        }
+        articles = {a for p in data.projects for a in p.articles}
+        needs = [N(f"n-{s}-{a}", s, a) for s in sorted(states) for a in sorted(articles)]
+        store.write(to_changes(data.model_copy(update={"needs": needs})))
+        starts = sorted(p.start for p in data.projects if p.status != "cancelled")
+        as_of = starts[(len(starts) - 1) // 2]
+            (len(data.projects) - 1) // 2
+        ]
+        loose, strict = gaps(store, as_of=as_of), gaps(store, as_of=as_of, stated_only=True)
+    finally:
+        store.close()
+    assert (len(needs), len(needs) - len(loose), len(needs) - len(strict)) == (273, 30, 0)
+    assert sum(g.coverage == "covered (inferred)" for g in strict) == 30
+    assert sum(g.coverage == "reached regionally" for g in loose) == 44
