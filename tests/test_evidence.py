@@ -424,8 +424,6 @@ def test_real_files_coverage_by_evidence_and_regional_reach(tmp_path: Path) -> N
         store.write(to_changes(data.model_copy(update={"needs": needs})))
         starts = sorted(p.start for p in data.projects if p.status != "cancelled")
         as_of = starts[(len(starts) - 1) // 2]
-            (len(data.projects) - 1) // 2
-        ]
         loose, strict = gaps(store, as_of=as_of), gaps(store, as_of=as_of, stated_only=True)
     finally:
         store.close()
