@@ -352,3 +352,81 @@ def test_the_matrix_gives_coverage_as_a_range(store: Store) -> None:
     totals = table.attrs["totals"]
     assert (totals["covered_stated"], totals["covered"]) == (1, 2)
     assert (totals["coverage_pct_stated"], totals["coverage_pct"]) == (33.3, 66.7)
+
+
+def test_a_regional_programme_reaches_a_member_states_need_but_never_covers_it(store: Store) -> None:
+    """DAC 289 (South of Sahara, regional) has Kenya among its members, not France."""
+    world(
+        store,
+        needs=[N("n1", "KEN", 6), N("n2", "KEN", 9), N("n3", "FRA", 6)],
+        projects=[
+            P("R", states=[], regions=["dac-289"], articles=[6]),
+            P("F", funders=["P2"], states=["KEN"], articles=[9], forms=["technology"]),
+        ],
+    )
+    found = {g.need: g for g in gaps(store, as_of="2024-06-01")}
+    assert set(found) == {"n1", "n2", "n3"}  # a regional programme covers no need
+    assert found["n1"].coverage == "reached regionally"
+    assert [(m.project, m.reason) for m in found["n1"].near_misses] == [("R", "regional")]
+    assert "nearest: R reaches it only regionally" in found["n1"].explanation
+    assert (found["n2"].coverage, [m.reason for m in found["n2"].near_misses]) == ("gap", ["form"])
+    assert (found["n3"].coverage, found["n3"].near_misses) == ("gap", [])  # France is no member
+
+
+def test_a_regional_near_miss_adds_its_reason_to_the_others(store: Store) -> None:
+    world(
+        store,
+        needs=[N("n1", "KEN", 6)],
+        projects=[
+            P("R", states=[], regions=["dac-289"], articles=[6], forms=["technology"]),
+            P(
+                "S",
+                funders=["P2"],
+                states=["NGA"],
+                regions=["dac-289"],
+                articles=[6],
+                end="2023-12-31",
+                start="2023-01-01",
+            ),
+            P("K", funders=["P3"], states=["KEN"], regions=["dac-289"], articles=[6], forms=["technology"]),
+        ],
+    )
+    [g] = gaps(store, as_of="2024-06-01")
+    # K benefits KEN directly (its region adds nothing); R and S reach KEN only through DAC 289
+    assert [(m.project, m.reason) for m in g.near_misses] == [
+        ("K", "form"),
+        ("R", "form and regional"),
+        ("S", "period and regional"),
+    ]
+    assert g.coverage == "gap"
+
+
+def test_real_files_coverage_by_evidence_and_regional_reach(tmp_path: Path) -> None:
+    """The DAC 151 import of the real files, with one need (legal advice) for every State a project
+    benefits or reaches through a regional Region, on every article a project addresses, judged on
+    the median start: every covered need rests on inferred articles, and the regional programmes
+    reach needs they never cover."""
+    from tacmap.graph.schema.regions import regions
+
+    store = EmbeddedStore(tmp_path / "real")
+    try:
+        import_iati(store, REAL, sectors=["151"])
+        data = store.export()
+        states = {s for p in data.projects for s in p.beneficiaries} | {
+            s
+            for p in data.projects
+            for r in p.regions
+            if regions()[r].scope == "regional"
+            for s in regions()[r].members
+        }
+        articles = {a for p in data.projects for a in p.articles}
+        needs = [N(f"n-{s}-{a}", s, a) for s in sorted(states) for a in sorted(articles)]
+        store.write(to_changes(data.model_copy(update={"needs": needs})))
+        starts = sorted(p.start for p in data.projects if p.status != "cancelled")
+        as_of = starts[(len(starts) - 1) // 2]
+        loose, strict = gaps(store, as_of=as_of), gaps(store, as_of=as_of, stated_only=True)
+    finally:
+        store.close()
+    assert (len(needs), len(needs) - len(loose), len(needs) - len(strict)) == (273, 30, 0)
+    assert sum(g.coverage == "covered (inferred)" for g in strict) == 30
+    assert sum(g.coverage == "reached regionally" for g in loose) == 44

@@ -91,6 +91,7 @@ class ProjectFacts:
     shares: tuple[tuple[str, float], ...] = ()  # (ISO3, % of the project) where the source states it
     basis: dict[int, str] = field(default_factory=dict)  # article -> basis (``stated``, ``sector:15113``)
     description: str | None = None
+    through: tuple[str, ...] = ()  # States it reaches only through its Regions' members, sorted
 
     @property
     def live(self) -> bool:
@@ -122,6 +123,8 @@ class Portfolio:
     articles: dict[int, dict[str, Any]] = field(default_factory=dict)  # number -> Article props
     # (State, article) -> live projects benefiting the State and addressing the article, by start
     cells: dict[str, dict[int, list[ProjectFacts]]] = field(default_factory=dict)
+    # (State, article) -> live projects addressing the article that reach the State only through a Region
+    regional_cells: dict[str, dict[int, list[ProjectFacts]]] = field(default_factory=dict)
     # State -> the latest end of a live project benefiting it (ISO string)
     last_end: dict[str, str] = field(default_factory=dict)
     # live projects by end date, latest first (a scan for "end >= as_of" stops early)
@@ -151,9 +154,11 @@ def _build(graph: Any) -> Portfolio:
         funders = sorted(src[1] for src, kinds in pred[node].items() if "FUNDS" in kinds)
         states, forms_by_article = [], {}
         implementer, network, scopes, shares, basis = None, False, set(), [], {}
+        members: set[str] = set()
         for dst, kinds in succ[node].items():
             if "REACHES" in kinds:
                 scopes.add(graph.nodes[dst].get("scope"))
+                members.update(graph.nodes[dst].get("members") or ())
             if "BENEFITS" in kinds:
                 states.append(dst[1])
                 if kinds["BENEFITS"].get("share") is not None:
@@ -192,6 +197,7 @@ def _build(graph: Any) -> Portfolio:
             shares=tuple(sorted(shares)),
             basis=basis,
             description=props.get("description"),
+            through=tuple(sorted(members.difference(states))),
         )
     for node, props in need_nodes:
         state = next((src[1] for src, kinds in pred[node].items() if "HAS_NEED" in kinds), None)
@@ -212,15 +218,20 @@ def _build(graph: Any) -> Portfolio:
     for n in out.needs:
         out.needs_by_state.setdefault(n.state, []).append(n)
     cells: dict[str, dict[int, list[ProjectFacts]]] = defaultdict(lambda: defaultdict(list))
+    regional: dict[str, dict[int, list[ProjectFacts]]] = defaultdict(lambda: defaultdict(list))
     for p in sorted(out.projects.values(), key=lambda p: (p.start, p.id)):
         if not p.live:
             continue
+        for s in p.through:
+            for a in p.articles:
+                regional[s][a].append(p)
         for s in p.states:
             if p.end > out.last_end.get(s, ""):
                 out.last_end[s] = p.end
             for a in p.articles:
                 cells[s][a].append(p)
     out.cells = {s: dict(by_article) for s, by_article in cells.items()}
+    out.regional_cells = {s: dict(by_article) for s, by_article in regional.items()}
     out.live_by_end = sorted((p for p in out.projects.values() if p.live), key=lambda p: p.end, reverse=True)
     return out
 

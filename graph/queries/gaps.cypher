@@ -28,6 +28,9 @@
 //   candidates: list of {project, title, start, end, forms, basis} for every live project benefiting
 //               the State and addressing the article (forms [] = any form; basis: what the project's
 //               article rests on, 'stated' or kind:evidence such as 'sector:15113')
+//   regional:   the same for every live project addressing the article that does not benefit the State
+//               but reaches a Region the State is a member of (it reaches the need regionally: a
+//               near-miss, never a cover)
 MATCH (s:State)-[:HAS_NEED]->(n:Need)-[:ON_ARTICLE]->(a:Article)
 WHERE ($state IS NULL OR s.iso3 = $state)
   AND ($article IS NULL OR a.number = $article)
@@ -43,8 +46,16 @@ WITH s, a, needs,
              ELSE {project: m.id, title: m.title, start: m.start, end: m.end, forms: coalesce(r.forms, []),
                    basis: coalesce(r.basis, 'stated') + CASE WHEN r.evidence IS NULL THEN '' ELSE ':' + r.evidence END}
              END) AS candidates
+OPTIONAL MATCH (x:Project)-[rx:ADDRESSES]->(a)
+WHERE x.status <> 'cancelled' AND NOT EXISTS { MATCH (x)-[:BENEFITS]->(s) }
+  AND EXISTS { MATCH (x)-[:REACHES]->(g:Region) WHERE s.iso3 IN g.members }
+WITH s, a, needs, candidates,
+     collect(CASE WHEN x IS NULL THEN null
+             ELSE {project: x.id, title: x.title, start: x.start, end: x.end, forms: coalesce(rx.forms, []),
+                   basis: coalesce(rx.basis, 'stated') + CASE WHEN rx.evidence IS NULL THEN '' ELSE ':' + rx.evidence END}
+             END) AS regional
 UNWIND needs AS n
-WITH s, a, n, candidates
+WITH s, a, n, candidates, regional
 // covered: a candidate ends on or after $as_of and lists the need's form or no forms (and, with
 // $stated_only, its article is stated)
 WHERE none(c IN candidates WHERE c.end >= $as_of AND (size(c.forms) = 0 OR n.form IN c.forms)
@@ -52,4 +63,4 @@ WHERE none(c IN candidates WHERE c.end >= $as_of AND (size(c.forms) = 0 OR n.for
 RETURN n.id AS need, s.iso3 AS state, s.name AS state_name, s.un_group AS group,
        a.number AS article, a.title AS article_title, a.chapter AS chapter,
        n.form AS form, n.priority AS priority, n.identified_on AS identified_on,
-       candidates
+       candidates, regional

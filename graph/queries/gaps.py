@@ -23,6 +23,9 @@ from tacmap.graph.store.cypher import RawQuery
 NEAR_MISSES = 3  # near-misses returned per gap
 GAP = "gap"
 COVERED_INFERRED = "covered (inferred)"  # covered, but only by projects whose article is inferred
+REACHED_REGIONALLY = (
+    "reached regionally"  # not covered; a project would, but reaches it only through a Region
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +34,9 @@ class NearMiss(Result):
 
     project: str
     title: str | None
-    reason: str  # "form", "period", "form and period", or "inferred" (covers, on an inferred article)
+    # "form", "period", "regional" (it reaches the State only through a Region), joined by " and ";
+    # or "inferred" (it covers, on an inferred article)
+    reason: str
     forms: list[str]  # forms the project lists ([] = any form)
     start: date
     end: date
@@ -55,7 +60,9 @@ class Gap(Result):
     identified_on: date | None
     as_of: date
     near_misses: list[NearMiss]
-    coverage: str = GAP  # "gap", or "covered (inferred)": only projects on an inferred article cover it
+    # "gap"; "reached regionally": a project would cover it but reaches the State only through a Region;
+    # "covered (inferred)": only projects on an inferred article cover it (with stated_only)
+    coverage: str = GAP
 
     @property
     def explanation(self) -> str:
@@ -75,7 +82,12 @@ class Gap(Result):
         misses = "; ".join(
             f"{m.project} covers it on an inferred article ({m.basis})"
             if m.reason == "inferred"
-            else f"{m.project} misses on {m.reason}" + ("" if m.basis == STATED else f" (article {m.basis})")
+            else (
+                f"{m.project} reaches it only regionally"
+                if m.reason == "regional"
+                else f"{m.project} misses on {m.reason}"
+            )
+            + ("" if m.basis == STATED else f" (article {m.basis})")
             for m in self.near_misses
         )
         return f"{head}; nearest: {misses}"
@@ -99,50 +111,52 @@ def near_misses(
     form: str,
     as_of: str,
     k: int = NEAR_MISSES,
-    made: dict[tuple[str, bool, bool], NearMiss] | None = None,
+    made: dict[tuple[str, bool, bool, bool], NearMiss] | None = None,
+    regional: list[dict[str, Any]] = [],  # noqa: B006 - read only
 ) -> list[NearMiss]:
     """The ``k`` nearest of the live projects on a gap's State and article.
 
     A candidate misses on "form" when it lists forms and not the need's, on "period" when it ended
     before as_of, or on both; one that misses on neither covers the need on an inferred article
     (it is only a candidate when ``stated_only`` asked for stated articles): reason "inferred".
+    ``regional``: the live projects that reach the State only through a Region; each misses on
+    "regional" too (it never covers).
     Nearest first: fewer reasons (so "inferred" first), then fewer days since it ended, then id.
     ``made``: records already built for this as_of and article, by (project, form miss, period
     miss), to share between the gaps of one answer.
     """
-    if not candidates:
+    if not candidates and not regional:
         return []
     ranked = []
-    for c in candidates:
-        forms, end = c["forms"], c["end"]
-        form_miss = bool(forms) and form not in forms
-        period_miss = end < as_of  # ISO dates compare as strings
-        if form_miss or period_miss or c["basis"] != STATED:
-            days = _day(as_of) - _day(end) if period_miss else 0
-            ranked.append((form_miss + period_miss, days, c["project"], form_miss, period_miss, c))
+    for far, group in ((False, candidates), (True, regional)):
+        for c in group:
+            forms, end = c["forms"], c["end"]
+            form_miss = bool(forms) and form not in forms
+            period_miss = end < as_of  # ISO dates compare as strings
+            if far or form_miss or period_miss or c["basis"] != STATED:
+                days = _day(as_of) - _day(end) if period_miss else 0
+                misses = (form_miss, period_miss, far)
+                ranked.append((sum(misses), days, c["project"], misses, c))
     if len(ranked) > 1:
         ranked.sort(key=lambda item: item[:3])
         del ranked[k:]
-    return [
-        _near_miss(c, form_miss, period_miss, days, made) for _, days, _, form_miss, period_miss, c in ranked
-    ]
+    return [_near_miss(c, misses, days, made) for _, days, _, misses, c in ranked]
 
 
 def _near_miss(
     c: dict[str, Any],
-    form_miss: bool,
-    period_miss: bool,
+    misses: tuple[bool, bool, bool],
     days: int,
-    made: dict[tuple[str, bool, bool], NearMiss] | None,
+    made: dict[tuple[str, bool, bool, bool], NearMiss] | None,
 ) -> NearMiss:
-    key = (c["project"], form_miss, period_miss)
+    key = (c["project"], *misses)
     miss = made.get(key) if made is not None else None
     if miss is None:
         forms = c["forms"]
         miss = NearMiss(
             c["project"],
             c["title"],
-            _REASONS[form_miss, period_miss],
+            " and ".join(r for r, miss in zip(_REASONS, misses, strict=True) if miss) or "inferred",
             sorted(forms) if len(forms) > 1 else list(forms),
             _date(c["start"]),
             _date(c["end"]),
@@ -154,12 +168,7 @@ def _near_miss(
     return miss
 
 
-_REASONS = {
-    (True, False): "form",
-    (False, True): "period",
-    (True, True): "form and period",
-    (False, False): "inferred",
-}
+_REASONS = ("form", "period", "regional")
 
 
 def params(
@@ -217,14 +226,18 @@ def gaps(
     rows = store.answer(RAW, **p)
     day = date.fromisoformat(p["as_of"])
     misses: dict[tuple[str, int, str], list[NearMiss]] = {}  # same cell and form, same near-misses
-    made: dict[int, dict[tuple[str, bool, bool], NearMiss]] = {}  # article -> records built
+    made: dict[int, dict[tuple[str, bool, bool, bool], NearMiss]] = {}  # article -> records built
     out = []
     for row in rows:
         key = (row["state"], row["article"], row["form"])
         found = misses.get(key)
         if found is None:
             found = misses[key] = near_misses(
-                row["candidates"], row["form"], p["as_of"], made=made.setdefault(row["article"], {})
+                row["candidates"],
+                row["form"],
+                p["as_of"],
+                made=made.setdefault(row["article"], {}),
+                regional=row["regional"],
             )
         out.append(
             Gap(
@@ -240,11 +253,17 @@ def gaps(
                 _date(row["identified_on"]) if row["identified_on"] else None,
                 day,
                 found,
-                COVERED_INFERRED if found and found[0].reason == "inferred" else GAP,
+                _coverage(found),
             )
         )
     out.sort(key=lambda g: (PRIORITY_ORDER.get(g.priority, 3), g.state, g.article, g.form, g.need))
     return out
+
+
+def _coverage(found: list[NearMiss]) -> str:
+    """What the nearest miss says of the need: only inferred articles or only a Region reach it."""
+    reason = found[0].reason if found else None
+    return COVERED_INFERRED if reason == "inferred" else REACHED_REGIONALLY if reason == "regional" else GAP
 
 
 # -- the embedded twin ---------------------------------------------------------------------------
@@ -253,9 +272,9 @@ def gaps(
 class _Cell:
     """The live projects of one (State, article): what coverage and near-misses need of them."""
 
-    __slots__ = ("candidates", "last_any", "last_by_form")
+    __slots__ = ("candidates", "last_any", "last_by_form", "regional")
 
-    def __init__(self, article: int, projects: list[Any]) -> None:
+    def __init__(self, article: int, projects: list[Any], regional: list[Any]) -> None:
         # latest end of a project listing no forms (it covers every form), [any basis, stated only]
         self.last_any = ["", ""]
         # form -> latest end of a project listing it, [any basis, stated only]
@@ -269,21 +288,24 @@ class _Cell:
                 for f in forms:
                     last = self.last_by_form.setdefault(f, ["", ""])
                     last[k] = max(last[k], p.end)
-        self.candidates = [
-            {
-                "project": p.id,
-                "title": p.title,
-                "start": p.start,
-                "end": p.end,
-                "forms": list(p.forms_by_article.get(article, ())),
-                "basis": p.basis.get(article, STATED),
-            }
-            for p in projects
-        ]
+        self.candidates = [_candidate(p, article) for p in projects]
+        self.regional = [_candidate(p, article) for p in regional]
 
     def covers(self, form: str, as_of: str, stated_only: bool) -> bool:
+        """Some project benefiting the State covers (on a stated article, with ``stated_only``)."""
         k = int(stated_only)
         return self.last_any[k] >= as_of or self.last_by_form.get(form, ["", ""])[k] >= as_of
+
+
+def _candidate(p: Any, article: int) -> dict[str, Any]:
+    return {
+        "project": p.id,
+        "title": p.title,
+        "start": p.start,
+        "end": p.end,
+        "forms": list(p.forms_by_article.get(article, ())),
+        "basis": p.basis.get(article, STATED),
+    }
 
 
 def notes(
@@ -319,16 +341,18 @@ def _cells(store: Store) -> dict[tuple[str, int], _Cell]:
 
     def build(_graph: Any) -> dict[tuple[str, int], _Cell]:
         index = portfolio(store)
+        keys = {
+            (s, a) for cells in (index.cells, index.regional_cells) for s, by in cells.items() for a in by
+        }
         return {
-            (s, a): _Cell(a, projects)
-            for s, by_article in index.cells.items()
-            for a, projects in by_article.items()
+            (s, a): _Cell(a, index.cells.get(s, {}).get(a, []), index.regional_cells.get(s, {}).get(a, []))
+            for s, a in keys
         }
 
     return store.memo("questions_a.gap_cells", build)
 
 
-_NO_CELL = _Cell(0, [])
+_NO_CELL = _Cell(0, [], [])
 
 
 def embedded(
@@ -378,6 +402,7 @@ def embedded(
                 "priority": n.priority,
                 "identified_on": n.identified_on,
                 "candidates": cell.candidates,
+                "regional": cell.regional,
             }
         )
     return rows
