@@ -7,8 +7,10 @@ space, a no-break space or a dot between thousands when the cell is formatted so
 Cyrillic); only "CSV UTF-8" is UTF-8. So:
 
 - UTF-8 (with or without a BOM) is read as such; anything else is given to charset-normalizer,
-  limited to the code pages Excel writes, and refused when two of them fit the bytes equally well
-  but read them as different text (a lone ``é`` is ``й`` in Windows-1251);
+  limited to the code pages Excel writes. When several fit the bytes equally well, readings in
+  one script (Latin: Windows-1252, -1250, -1257 differ in a few accented letters) go to the code
+  page listed first in :data:`LEGACY`; readings in different scripts are refused (a lone ``é`` is
+  ``й`` in Windows-1251);
 - the header row says the separator: ``;`` when it holds ``;`` and no ``,``, else ``,``; a header
   holding both is refused;
 - in a ``;`` file the numeric columns' decimal comma becomes a dot and the thousands separators go
@@ -20,6 +22,7 @@ Every refusal says how to save the file so that nothing needs guessing: CSV UTF-
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from charset_normalizer import from_bytes
 
@@ -69,11 +72,19 @@ def decode(data: bytes) -> str:
         for m in matches
         if m.chaos <= best.chaos + CHAOS_MARGIN and m.coherence >= best.coherence - COHERENCE_MARGIN
     ]
-    readings = {str(m): m.encoding for m in rivals}
-    if len(readings) > 1:
-        names = sorted(LEGACY[e] for e in set(readings.values()))
+    readings = {m.encoding: str(m) for m in rivals}
+    if len({_scripts(text) for text in readings.values()}) > 1:
+        names = sorted(LEGACY[e] for e in readings)
         raise Unreadable(f"{not_utf8}, and it reads as {' or '.join(names[:3])} alike: {SAVE_AS}")
-    return next(iter(readings))
+    # Readings in one script differ in a few letters only: the code page listed first wins.
+    return next(readings[e] for e in LEGACY if e in readings)
+
+
+def _scripts(text: str) -> frozenset[str]:
+    """The scripts of a text's letters beyond ASCII (LATIN, CYRILLIC, GREEK, ARABIC...)."""
+    return frozenset(
+        unicodedata.name(ch, "?").split()[0] for ch in set(text) if ord(ch) > 127 and ch.isalpha()
+    )
 
 
 def separator(header: str) -> str:
