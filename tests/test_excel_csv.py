@@ -168,3 +168,19 @@ def test_a_comma_file_keeps_its_decimal_rule(tmp_path: Path) -> None:
     )
     [(file, row, column, value, _)] = problems_of(path)
     assert (file, row, column, value) == ("projects.csv", 2, "budget_usd", "1,5")
+
+
+def test_the_encoding_is_found_from_a_bounded_sample_and_checked_throughout(tmp_path: Path) -> None:
+    """A 50 MB file costs what a small one does: the detector sees at most 64 KB of lines beyond
+    ASCII; the whole file must then decode in the code page found."""
+    row = "p;Société;ngo\r\n".encode("cp1252")
+    data = b"id;name;kind\r\n" + row * 100_000
+    assert len(dialect._sample(data)) <= dialect.SAMPLE_BYTES + len(row)
+    assert dialect.decode(data).count("Société") == 100_000
+    broken = data + b"q;\x81;ngo\r\n"  # 0x81 means nothing in Windows-1252
+    with pytest.raises(dialect.Unreadable) as caught:
+        dialect.decode(broken)
+    assert str(caught.value) == (
+        f"not UTF-8 text (byte 0xE9 at position 20); it reads as Windows-1252 (Western European) but for "
+        f"byte 0x81 at position {len(data) + 2}: {SAVE_AS}"
+    )

@@ -45,6 +45,8 @@ LEGACY = {
 CHAOS_MARGIN = 0.02
 COHERENCE_MARGIN = 0.05
 MAX_CHAOS = 0.1
+SAMPLE_BYTES = 64 * 1024
+_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
 
 NUMERIC_KINDS = ("number", "percent", "integer")
 _SPACES = re.compile(r"[ \u00a0\u202f]")
@@ -63,7 +65,8 @@ def decode(data: bytes) -> str:
         return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as exc:
         not_utf8 = f"not UTF-8 text (byte 0x{data[exc.start]:02X} at position {exc.start})"
-    matches = list(from_bytes(data, cp_isolation=list(LEGACY)))
+    sample = _sample(data)
+    matches = list(from_bytes(sample, cp_isolation=list(LEGACY)))
     best = min(matches, key=lambda m: m.chaos, default=None)
     if best is None or best.chaos > MAX_CHAOS:
         raise Unreadable(f"{not_utf8} and in no code page Excel writes: {SAVE_AS}")
@@ -72,12 +75,39 @@ def decode(data: bytes) -> str:
         for m in matches
         if m.chaos <= best.chaos + CHAOS_MARGIN and m.coherence >= best.coherence - COHERENCE_MARGIN
     ]
-    readings = {m.encoding: str(m) for m in rivals}
+    readings = {m.encoding: str(m) for m in rivals}  # of the sample
     if len({_scripts(text) for text in readings.values()}) > 1:
         names = sorted(LEGACY[e] for e in readings)
         raise Unreadable(f"{not_utf8}, and it reads as {' or '.join(names[:3])} alike: {SAVE_AS}")
-    # Readings in one script differ in a few letters only: the code page listed first wins.
-    return next(readings[e] for e in LEGACY if e in readings)
+    # Readings in one script differ in a few letters only: the code page listed first wins, also
+    # over one the detector left out because it reads the sample exactly as a listed one does.
+    chosen = next(e for e in LEGACY if e in readings or _reads(sample, e) in readings.values())
+    try:
+        return data.decode(chosen)
+    except UnicodeDecodeError as exc:
+        raise Unreadable(
+            f"{not_utf8}; it reads as {LEGACY[chosen]} but for byte 0x{data[exc.start]:02X} at position "
+            f"{exc.start}: {SAVE_AS}"
+        ) from None
+
+
+def _reads(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _sample(data: bytes) -> bytes:
+    """The lines holding bytes beyond ASCII, up to SAMPLE_BYTES: all a detector needs to look at,
+    so that a 50 MB file costs what a small one does."""
+    lines, size = [], 0
+    for match in _NON_ASCII_LINE.finditer(data):
+        lines.append(match.group())
+        size += len(lines[-1]) + 1  # and the line end joining them
+        if size >= SAMPLE_BYTES:
+            break
+    return b"\n".join(lines)
 
 
 def _scripts(text: str) -> frozenset[str]:
