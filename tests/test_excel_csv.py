@@ -6,7 +6,9 @@ guess is refused with the file named and how to save it."""
 
 from __future__ import annotations
 
+import csv
 import importlib.util
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -136,16 +138,29 @@ def test_decimal_commas(written: str, read: str) -> None:
     assert dialect.decimal_point(written) == read
 
 
-def test_a_number_that_could_be_thousands_or_decimals_is_refused(tmp_path: Path) -> None:
-    path = folder(
-        tmp_path,
-        {
-            "providers.csv": "id;name;kind\r\nafd;AFD;bilateral\r\n",
-            "projects.csv": "id;title;funders;beneficiaries;articles;start;end;budget_usd;status\r\n"
-            "p1;Audit;afd;SEN;6;2008-01-01;2009-01-01;1.234;ongoing\r\n",
-        },
+def one_project(tmp_path: Path, sep: str, budget: str, name: str = "bundle") -> Path:
+    """A provider and a project with ``budget``, columns separated by ``sep`` (cells quoted as Excel
+    quotes them)."""
+    rows = (
+        [
+            ["id", "name", "kind"],
+            ["afd", "AFD", "bilateral"],
+        ],
+        [
+            ["id", "title", "funders", "beneficiaries", "articles", "start", "end", "budget_usd", "status"],
+            ["p1", "Audit", "afd", "SEN", "6", "2008-01-01", "2009-01-01", budget, "ongoing"],
+        ],
     )
-    assert problems_of(path) == [
+    files: dict[str, str | bytes] = {}
+    for file, table in zip(("providers.csv", "projects.csv"), rows, strict=True):
+        out = io.StringIO(newline="")
+        csv.writer(out, delimiter=sep, lineterminator="\r\n").writerows(table)
+        files[file] = out.getvalue()
+    return folder(tmp_path, files, name)
+
+
+def test_a_number_that_could_be_thousands_or_decimals_is_refused(tmp_path: Path) -> None:
+    assert problems_of(one_project(tmp_path, ";", "1.234")) == [
         (
             "projects.csv",
             2,
@@ -157,17 +172,10 @@ def test_a_number_that_could_be_thousands_or_decimals_is_refused(tmp_path: Path)
 
 
 def test_a_comma_file_keeps_its_decimal_rule(tmp_path: Path) -> None:
-    """Only a ; file has decimal commas: in a , file "1,5" quoted is not read as 1.5."""
-    path = folder(
-        tmp_path,
-        {
-            "providers.csv": "id,name,kind\r\nafd,AFD,bilateral\r\n",
-            "projects.csv": "id,title,funders,beneficiaries,articles,start,end,budget_usd,status\r\n"
-            'p1,Audit,afd,SEN,6,2008-01-01,2009-01-01,"1,5",ongoing\r\n',
-        },
-    )
-    [(file, row, column, value, _)] = problems_of(path)
+    """Only a ; file has decimal commas: in a , file "1,5" (quoted) is not read as 1.5."""
+    [(file, row, column, value, _)] = problems_of(one_project(tmp_path, ",", "1,5"))
     assert (file, row, column, value) == ("projects.csv", 2, "budget_usd", "1,5")
+    assert read_bundle(one_project(tmp_path, ";", "1,5", "ok")).projects[0].budget_usd == 1.5
 
 
 def test_the_encoding_is_found_from_a_bounded_sample_and_checked_throughout(tmp_path: Path) -> None:
