@@ -55,7 +55,7 @@ def cli(data_dir: Path, *args: str) -> Any:
 def command_of(q: Question) -> Any:
     group = typer.main.get_command(cli_app)
     query = group.commands["query"]  # type: ignore[attr-defined]
-    return query.commands[q.name]
+    return query.get_command(None, q.name)
 
 
 def plain(value: Any) -> Any:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, get_args
 
 import typer
-from rich.table import Table
+from rich.cells import cell_len, set_cell_size
 from tacmap.api.cli import AudienceOption, LangOption, err, out, state
 from tacmap.graph.errors import TacmapError
 from tacmap.graph.queries.spec import QUESTIONS, BadParams, Params, Question, bounds
@@ -73,17 +73,36 @@ def _option(q: Question, name: str, spec: Any) -> Any:
     return Annotated[typed, typer.Option(flag, help=help_text, **limits)]
 
 
+WIDEST = 40  # characters of a cell in the table; --format csv or json has every value whole
+
+
+def _cut(text: str) -> str:
+    """``text`` on one line, at most :data:`WIDEST` terminal cells wide."""
+    line = " ".join(text.split())
+    if cell_len(line) <= WIDEST:
+        return line
+    return set_cell_size(line, WIDEST - 1) + "…"
+
+
 def _print_table(columns: list[str], rows: list[dict[str, Any]]) -> None:
+    """The rows as aligned plain text: a header, a rule, a line per row (drawing a rich table costs
+    seconds for a few hundred rows; this costs milliseconds, and pipes through `less` and `grep`)."""
     if not rows:
         out.print("no results")
         return
-    grid = Table(show_lines=False)
-    for column in columns:
-        grid.add_column(column, overflow="fold")
-    for row in rows:
-        grid.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-    out.print(grid)
-    out.print(f"{len(rows)} rows")
+    cells = [[_cut("" if row.get(c) is None else str(row.get(c))) for c in columns] for row in rows]
+    widths = [max(cell_len(c), *(cell_len(line[i]) for line in cells)) for i, c in enumerate(columns)]
+    lines = [columns, ["-" * w for w in widths], *cells]
+    cut = any(len(" ".join(str(row.get(c) or "").split())) > WIDEST for row in rows for c in columns)
+    text = "\n".join(
+        "  ".join(set_cell_size(cell, w) for cell, w in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    )
+    out.print(text, markup=False, highlight=False, soft_wrap=True)
+    out.print(
+        f"{len(rows)} rows"
+        + (f"; values cut at {WIDEST} characters (--format csv has them whole)" if cut else "")
+    )
 
 
 def rows_of(q: Question, params: Params, result: Any) -> list[Any]:
