@@ -333,7 +333,7 @@ def test_header_problems(tmp_path: Path) -> None:
     path = folder(
         tmp_path,
         {
-            "providers.csv": "id;name;kind;country\ngiz;GIZ;bilateral;DEU\n",
+            "providers.csv": "id;name,kind;country\ngiz;GIZ;bilateral;DEU\n",
             "networks.csv": "earn,East Africa,KEN\n",
             "needs.csv": "id,state,article,form,form\nq1,KEN,5,legal_advice,legal_advice\nq2,KEN,5,other,,extra\n",
         },
@@ -341,12 +341,12 @@ def test_header_problems(tmp_path: Path) -> None:
     assert problems_of(path) == [
         (
             "providers.csv",
-            1,
             None,
-            "id;name;kind;country",
+            None,
+            None,
             (
-                "the columns are separated by ';': save the file as CSV with commas "
-                "(';' only separates the items of a list inside a cell)"
+                "the header row holds both , and ; so the columns cannot be told apart: "
+                "save it from Excel as CSV UTF-8 (File › Save As › CSV UTF-8)"
             ),
         ),
         (
@@ -429,19 +429,14 @@ def test_a_missing_path(tmp_path: Path) -> None:
 # -- hostile and odd files ------------------------------------------------------------------------
 
 
-def test_non_utf8_csv(tmp_path: Path) -> None:
-    path = folder(
-        tmp_path, {"providers.csv": "id,name,kind\nsocgen,Soci\xe9t\xe9,private\n".encode("latin-1")}
-    )
-    assert problems_of(path) == [
-        (
-            "providers.csv",
-            2,
-            None,
-            None,
-            "not UTF-8 text (byte 0xE9 at position 24): save the file as UTF-8 (CSV UTF-8 in Excel)",
-        )
-    ]
+def test_a_csv_whose_encoding_needs_a_guess_is_refused(tmp_path: Path) -> None:
+    """A lone ``é`` (byte E9) is ``й`` in Windows-1251: nothing in the file tells which was meant."""
+    path = folder(tmp_path, {"providers.csv": "id,name,kind\nx,\xe9,other\n".encode("latin-1")})
+    [(file, row, column, value, message)] = problems_of(path)
+    assert (file, row, column, value) == ("providers.csv", None, None, None)
+    assert message.startswith("not UTF-8 text (byte 0xE9 at position 15), and it reads as ")
+    assert "Windows-1251 (Cyrillic)" in message
+    assert message.endswith("alike: save it from Excel as CSV UTF-8 (File › Save As › CSV UTF-8)")
 
 
 def test_a_leading_equals_sign_in_csv_is_text(tmp_path: Path) -> None:

@@ -14,7 +14,8 @@ Decisions an officer will meet (details in ``validate.py`` and ``read.py``):
 - everything is checked before anything is reported, and nothing is written unless the
   whole bundle is valid;
 - formulas in a workbook are refused (type the value itself), never evaluated;
-- files must be UTF-8 (a BOM is fine); sizes, rows and zip contents are limited (:class:`Limits`).
+- CSV files are UTF-8 (a BOM is fine) or as French, Spanish, Russian... Excel saves them (``;``,
+  decimal commas, a Windows code page: :mod:`tacmap.graph.ingest.dialect`); sizes, rows and zip contents are limited (:class:`Limits`).
 
 Public API::
 

@@ -15,7 +15,9 @@ the row number a spreadsheet shows. It is also the line of defence against hosti
   more rows than the limit (a row past it is reported, never silently dropped);
 - a workbook is opened with ``data_only=False`` and a formula cell is reported, never evaluated
   (openpyxl does not evaluate formulas anyway; this makes sure no cached result is imported);
-- CSV must be UTF-8 (a BOM is accepted); other encodings are reported, not guessed;
+- CSV may be UTF-8 (a BOM is accepted) or what French, Spanish, Russian... Excel saves (``;``
+  between columns, decimal commas, a Windows code page, see :mod:`tacmap.graph.ingest.dialect`);
+  whatever would need a guess is refused;
 - a CSV cell that tacmap's own export protected from formula injection (``'=...``, see
   :mod:`tacmap.graph.formulas`) gets its value back.
 
@@ -32,6 +34,7 @@ import re
 import stat
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
@@ -39,12 +42,12 @@ from typing import Any
 from xml.parsers import expat
 
 from tacmap.graph.formulas import restore
-from tacmap.graph.ingest.columns import file_name
+from tacmap.graph.ingest import dialect
+from tacmap.graph.ingest.columns import COLUMNS, file_name
 from tacmap.graph.ingest.problems import Collector, Limits, and_list, human_size
 from tacmap.graph.schema.reference import suggest
 from tacmap.graph.schema.tables import TABLES
 
-BOM = b"\xef\xbb\xbf"
 EXCEL_MAX_ROWS = 1_048_576
 LISTS_SHEET = "lists"  # a template's drop-down choices (graph/ingest/templates.py): never data
 FILE_NAMES = [file_name(t) for t in TABLES]
@@ -113,41 +116,53 @@ def unknown_file_message(name: str) -> str:
 
 
 def parse_csv(data: bytes, table: str, label: str, limits: Limits, out: RawBundle) -> RawTable | None:
-    """Decode and split one CSV file; problems go to ``out``; None if it cannot be read at all."""
-    offset = 0
-    if data.startswith(BOM):
-        data, offset = data[len(BOM) :], len(BOM)
+    """Decode and split one CSV file, as any Excel saves it (:mod:`tacmap.graph.ingest.dialect`);
+    problems go to ``out``; None if it cannot be read at all."""
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        pos = exc.start + offset
-        line = data.count(b"\n", 0, exc.start) + 1
-        out.problems.add(
-            label,
-            line,
-            None,
-            None,
-            f"not UTF-8 text (byte 0x{data[exc.start]:02X} at position {pos}): "
-            "save the file as UTF-8 (CSV UTF-8 in Excel)",
-        )
+        text = dialect.decode(data)
+        sep = dialect.separator(text.partition("\n")[0])
+    except dialect.Unreadable as exc:
+        out.problems.add(label, None, None, None, str(exc))
         return None
     raw = RawTable(table, label)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    numeric: dict[int, Callable[[str], str]] = {}
     row_number = 0
     try:
         for row_number, cells in enumerate(reader, start=1):
             if row_number == 1:
                 raw.header = [c.strip() for c in cells]
+                numeric = _decimal_commas(table, raw.header) if sep == ";" else {}
                 continue
             if row_number - 1 > limits.max_rows:
                 out.problems.add(label, row_number, None, None, too_many_rows(limits))
                 break
             bounded = [_bounded(restore(c), i, raw, row_number, limits, out) for i, c in enumerate(cells)]
+            for i, convert in numeric.items():
+                if i < len(bounded) and isinstance(bounded[i], str):
+                    try:
+                        bounded[i] = convert(str(bounded[i]))
+                    except ValueError as exc:
+                        out.problems.add(label, row_number, raw.header[i], bounded[i], str(exc))
+                        bounded[i] = REPORTED
             raw.rows.append((row_number, bounded))
     except csv.Error as exc:
         out.problems.add(label, row_number + 1, None, None, f"cannot read this row as CSV: {exc}")
         return None
     return raw
+
+
+def _decimal_commas(table: str, header: list[str]) -> dict[int, Callable[[str], str]]:
+    """For a ``;`` file: the numeric columns by position, each with how to read its numbers."""
+    kinds = {c.name: c.kind for c in COLUMNS[table]}
+    out: dict[int, Callable[[str], str]] = {}
+    for i, name in enumerate(header):
+        kind = kinds.get(name.lower())
+        if kind in dialect.NUMERIC_KINDS:
+            out[i] = dialect.decimal_point
+        elif kind == "share":
+            out[i] = dialect.share_decimal_point
+    return out
 
 
 def too_many_rows(limits: Limits) -> str:
