@@ -82,3 +82,9 @@ def test_the_snapshot_matches_the_installed_packages():
     regenerated: ``python -m tacmap.graph.schema.reference_snapshot``."""
     built = json.loads(json.dumps(reference_snapshot.build()))
     assert built == reference.snapshot()
+
+
+def test_import_tacmap_is_light():
+    """A notebook's ``import tacmap`` loads neither pandas nor a store until it asks something."""
+    loaded, _ = imported_after("import tacmap\nassert callable(tacmap.open)")
+    assert loaded.isdisjoint(HEAVY) and "networkx" not in loaded and "pydantic" not in loaded
