@@ -164,3 +164,29 @@ def test_the_documented_problem_messages_are_what_the_reader_says(tmp_path: Path
         read_bundle(tmp_path)
     said = [str(problem) for problem in refused.value.problems]
     assert said == sorted(quoted), said
+
+
+def test_the_notebook_example_runs(tmp_path: Path) -> None:
+    """The README's Python blocks, run in order as one script on the seed, print what they say."""
+    from tacmap.graph.store import EmbeddedStore
+
+    from tests.test_api_support import load_seed
+
+    with EmbeddedStore(tmp_path / "data") as store:
+        load_seed(store)
+    code = "\n".join(fenced(README, "python"))
+    assert "tacmap.open()" in code and ".to_frame()" in code
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "TACMAP_"))}
+    env["TACMAP_DATA_DIR"] = str(tmp_path / "data")
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("<overlaps: 3 rows>\n"), done.stdout
+    assert "project_a project_b" in done.stdout and "priority" in done.stdout

@@ -94,3 +94,9 @@ def test_help_builds_no_question_or_export_format():
     )
     _, printed = imported_after(code)
     assert printed.splitlines()[-1] == "[]"
+
+
+def test_import_tacmap_is_light():
+    """A notebook's ``import tacmap`` loads neither pandas nor a store until it asks something."""
+    loaded, _ = imported_after("import tacmap\nassert callable(tacmap.open)")
+    assert loaded.isdisjoint(HEAVY) and "networkx" not in loaded and "pydantic" not in loaded
