@@ -7,12 +7,17 @@ every route needs only :func:`wants_html`. An explicit ``format=`` (json, csv, x
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 HTML = "text/html"
+# The OpenAPI content of a route's page, for its 200 response.
+PAGE_CONTENT: dict[str, Any] = {
+    HTML: {"schema": {"type": "string"}, "example": "<!DOCTYPE html><html>…</html>"}
+}
 
 
 def _quality(accept: str, media: str) -> float:

@@ -167,6 +167,7 @@ def test_builders_alone() -> None:
         "group": "choice",
         "form": "text",
         "need": "text",
+        "stated_only": "choice",
     }
     html = table_page(Table("/gaps", [], inputs(GapsParams.model_fields, {}), {}, 10, 0, ["why"]), "fr")
     assert 'class="empty"' in html and "<li>why</li>" in html and 'lang="fr"' in html

@@ -111,7 +111,16 @@ def requests(client: Client) -> list[tuple[str, dict[str, Any]]]:
     schema = client.api.client.get("/openapi.json").json()
     state = scoped_state()
     need = min(restricted()[state])
-    values = {"iso3": state, "provider_id": "unodc", "kind": "needs"}
+    world = seed_bundle()
+    values = {
+        "iso3": state,
+        "provider_id": "unodc",
+        "kind": "needs",
+        "need_id": need,  # a restricted need's own record
+        "project_id": world.projects[0].id,
+        "network_id": world.networks[0].id,
+        "expert_id": world.experts[0].id,
+    }
     out: list[tuple[str, dict[str, Any]]] = []
     for path, item in schema["paths"].items():
         if "get" not in item or path == "/maps/{kind}":
@@ -145,7 +154,7 @@ def seen(client: Client) -> dict[str, dict[tuple[str, str], tuple[int, set[str]]
             response = client.get(audience, path, **params)
             assert response.status_code < 500, (audience, path, params, response.text[:300])
             label = (path, repr(sorted(params.items())))
-            asked = found_ids(repr(params), ids)  # an id the caller sent may come back in a 404 message
+            asked = found_ids(path + repr(params), ids)  # an id the caller sent may come back in a 404
             answers[label] = (response.status_code, found_ids(text_of(response), ids) - asked)
         out[audience] = answers
     return out

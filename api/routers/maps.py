@@ -17,6 +17,7 @@ from tacmap.api.deps import ServicesDep, Viewer
 from tacmap.api.errors import error_responses
 from tacmap.api.lang import LangDep
 from tacmap.api.listing import ArticleQ, AsOfQ, GroupQ, ProviderQ, StateQ
+from tacmap.api.pages import PAGE_CONTENT
 from tacmap.api.routers.export import FILES, graph_file
 from tacmap.graph.export import FORMATS
 from tacmap.viz.filters import KINDS
@@ -29,7 +30,7 @@ PAGE = MapFormat("html")
 
 HTML: dict[int | str, dict[str, Any]] = {
     200: {
-        "content": {"text/html": {"schema": {"type": "string"}, "example": "<!DOCTYPE html><html>…</html>"}},
+        "content": PAGE_CONTENT,
         "description": "A self-contained HTML page.",
     }
 }

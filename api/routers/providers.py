@@ -20,7 +20,7 @@ from tacmap.api.listing import (
     listing,
     same,
 )
-from tacmap.api.pages import wants_html
+from tacmap.api.pages import PAGE_CONTENT, wants_html
 from tacmap.api.schemas import ProviderDetail, ProviderOut
 from tacmap.graph.schema.models import ProviderKind
 
@@ -57,7 +57,7 @@ def list_providers(
 @router.get(
     "/{provider_id}",
     response_model=ProviderDetail,
-    responses={**error_responses(404), 200: {"content": {"text/html": {}}}},
+    responses={**error_responses(404), 200: {"content": PAGE_CONTENT}},
     summary="One provider with the projects it funds and implements",
 )
 def get_provider(

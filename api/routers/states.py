@@ -25,7 +25,7 @@ from tacmap.api.listing import (
     listing,
     same,
 )
-from tacmap.api.pages import wants_html
+from tacmap.api.pages import PAGE_CONTENT, wants_html
 from tacmap.api.schemas import ImplementationOut, StateDetail, StateOut
 from tacmap.graph.schema.reference import countries, region_name, state_name
 from tacmap.graph.schema.regions import regions
@@ -101,7 +101,7 @@ def list_states(
 @router.get(
     "/{iso3}",
     response_model=StateDetail,
-    responses={**error_responses(404), 200: {"content": {"text/html": {}}}},
+    responses={**error_responses(404), 200: {"content": PAGE_CONTENT}},
     summary="One State with its needs, projects, providers and networks",
 )
 def get_state(

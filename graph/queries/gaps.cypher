@@ -4,6 +4,7 @@
 :param group => null;
 :param form => null;
 :param need => null;
+:param stated_only => false;
 // Gaps (needs nobody has taken up), graph/queries/README.md section 2.
 // A need (State s, article a, form f) is covered at $as_of when some live project (status not
 // cancelled) benefits s, addresses a, lists f among its forms or lists no forms, and ends on or

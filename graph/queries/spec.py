@@ -136,6 +136,14 @@ class GapsParams(Params):
     group: GroupF = None
     form: FormF = None
     need: NeedF = None
+    stated_only: Annotated[
+        bool,
+        Field(
+            description="Only a project whose article is stated covers; a need covered only through "
+            "inferred articles is listed as `covered (inferred)`.",
+            examples=[True],
+        ),
+    ] = False
 
 
 class MatrixParams(Params):
