@@ -22,7 +22,6 @@ CSS = """
 .ok{color:#1d5e20;background:#e8f4e8;border-inline-start:4px solid #1d5e20;padding:6px 10px}
 .error{color:#9b1c1c;background:#fdecea;border-inline-start:4px solid #9b1c1c;padding:6px 10px}
 fieldset{border:1px solid #ccc;padding:8px 12px}
-a:focus,button:focus,input:focus,select:focus{outline:3px solid #1a5fb4;outline-offset:2px}
 """
 
 BUNDLE_FORM = """<form method="post" action="/imports" enctype="multipart/form-data">
