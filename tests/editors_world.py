@@ -53,10 +53,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     store.close()
 
 
+def click(driver: Any, css: str) -> None:
+    """Click the button ``css`` finds and wait for the page it leads to."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, css).click()
+    WebDriverWait(driver, 30).until(staleness_of(old))
+
+
 def sign_in(driver: Any, site: Site, key: str, path: str = "/sign-in") -> None:
     """Type the key into the sign-in form and click the button, as a person would."""
     from selenium.webdriver.common.by import By
 
     driver.get(site.url + path)
     driver.find_element(By.ID, "key").send_keys(key)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button").click()
+    click(driver, "form[action='/sign-in'] button")

@@ -14,7 +14,7 @@ import pytest
 
 from tests.axe import keyboard_walk, violations
 from tests.chromium import chromium, console_errors
-from tests.editors_world import Site, sign_in, site
+from tests.editors_world import Site, click, sign_in, site
 from tests.test_api_imports import bad_zip
 
 __all__ = ["site"]
@@ -44,7 +44,7 @@ def upload(file: Path, form: str = "bundle") -> Callable[[Any, Site], None]:
 
         signed_in(driver, site, "/imports")
         driver.find_element(By.ID, f"{form}-file").send_keys(str(file))
-        driver.find_element(By.CSS_SELECTOR, f"form:has(#{form}-file) button").click()
+        click(driver, f"form:has(#{form}-file) button")
 
     return reach
 
