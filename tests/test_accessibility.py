@@ -58,7 +58,17 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("uploads")
     broken = folder / "broken.zip"
     broken.write_bytes(bad_zip())
-    return {"broken": broken, "clean": write_bundle(small_world(), folder / "clean.zip", "zip")}
+    clean = write_bundle(small_world(), folder / "clean.zip", "zip")
+    return {"broken": broken, "clean": clean, "iati": Path(__file__).parent / "data/iati/hand/eu.xml"}
+
+
+def imported(driver: Any, site: Site, files: dict[str, Path]) -> None:
+    """A clean bundle checked, then imported from the checked page: the import report."""
+    from selenium.webdriver.common.by import By
+
+    upload(files["clean"])(driver, site)
+    driver.find_element(By.ID, "bundle-file").send_keys(str(files["clean"]))
+    click(driver, "form:has(#bundle-file) button")
 
 
 PAGE_TYPES: dict[str, Callable[[Any, Site, dict[str, Path]], None]] = {
@@ -69,6 +79,8 @@ PAGE_TYPES: dict[str, Callable[[Any, Site, dict[str, Path]], None]] = {
     "imports": lambda d, s, f: signed_in(d, s, "/imports"),
     "import-problems": lambda d, s, f: upload(f["broken"])(d, s),
     "import-checked": lambda d, s, f: upload(f["clean"])(d, s),
+    "import-report": imported,
+    "iati-checked": lambda d, s, f: upload(f["iati"], "iati")(d, s),
     "sign-in-arabic": lambda d, s, f: signed_out(d, s, "/sign-in?lang=ar"),
     "imports-arabic": lambda d, s, f: signed_in(d, s, "/imports?lang=ar"),
 }

@@ -156,7 +156,11 @@ def bundle_report_page(lang: str, result: Mapping[str, Any]) -> str:
             (t, summary["created"].get(t, 0), summary["updated"].get(t, 0), summary["unchanged"].get(t, 0))
             for t in tables
         ]
-        lead = _("{file} imported: {n} record(s) written, every one stamped with the import id {id}.")
+        lead = (
+            _("{file} imported: {n} record(s) written, every one stamped with the import id {id}.")
+            if summary["written"]
+            else _("{file} imported: nothing changed, every record was already in the store as it is.")
+        )
         body = Markup('<p class="ok" role="status">{}</p>').format(
             lead.format(file=result["filename"], n=summary["written"], id=result["import_id"])
         )
