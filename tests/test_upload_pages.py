@@ -94,3 +94,20 @@ def test_iati_dry_run_page_then_import(api: Api) -> None:
     )
     assert done.status_code == 200 and "Import report" in done.text
     assert len(api.store.export().projects) > 0
+
+
+@pytest.mark.parametrize("lang", ["ar", "es", "fr", "ru", "zh"])
+def test_pages_speak_six_languages(api: Api, lang: str) -> None:
+    from tacmap.i18n import _, use
+
+    sign_in(api, "editor")
+    with use(lang):
+        titles = {"/sign-in": _("Sign in"), "/imports": _("Imports")}
+        words = [_("Sign out"), _("Check the bundle (nothing is written)"), _("Templates")]
+    assert titles["/sign-in"] != "Sign in"  # translated, not the English left in place
+    for path, title in titles.items():
+        page = api.client.get(f"{path}?lang={lang}").text
+        assert f"<title>{title}</title>" in page
+        assert f'dir="{"rtl" if lang == "ar" else "ltr"}"' in page
+    upload_page = api.client.get(f"/imports?lang={lang}").text
+    assert all(word in upload_page for word in words)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 BASE_CSS = """
 *{box-sizing:border-box}
+:focus-visible,input:focus-within{outline:3px solid #1a5fb4;outline-offset:2px}
 html,body{margin:0;height:100%;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
   color:#1a1a1a;background:#fff}
 header{padding:8px 14px;border-bottom:1px solid #ddd;display:flex;flex-wrap:wrap;gap:6px 24px;align-items:center}
@@ -59,7 +60,7 @@ MAP_PAGE = """<!DOCTYPE html>
   </div>
 </header>
 <main>
-  <div id="map" aria-label="{{ title }}">{% if not node_count %}<div id="empty">{{ text.empty }}</div>{% endif %}</div>
+  <div id="map" role="region" aria-label="{{ title }}">{% if not node_count %}<div id="empty">{{ text.empty }}</div>{% endif %}</div>
   <aside>
     <h2>{{ text.details }}</h2>
     <div id="details">{{ text.point }}</div>

@@ -22,7 +22,6 @@ CSS = """
 .ok{color:#1d5e20;background:#e8f4e8;border-inline-start:4px solid #1d5e20;padding:6px 10px}
 .error{color:#9b1c1c;background:#fdecea;border-inline-start:4px solid #9b1c1c;padding:6px 10px}
 fieldset{border:1px solid #ccc;padding:8px 12px}
-a:focus,button:focus,input:focus,select:focus{outline:3px solid #1a5fb4;outline-offset:2px}
 """
 
 BUNDLE_FORM = """<form method="post" action="/imports" enctype="multipart/form-data">
@@ -157,7 +156,11 @@ def bundle_report_page(lang: str, result: Mapping[str, Any]) -> str:
             (t, summary["created"].get(t, 0), summary["updated"].get(t, 0), summary["unchanged"].get(t, 0))
             for t in tables
         ]
-        lead = _("{file} imported: {n} record(s) written, every one stamped with the import id {id}.")
+        lead = (
+            _("{file} imported: {n} record(s) written, every one stamped with the import id {id}.")
+            if summary["written"]
+            else _("{file} imported: nothing changed, every record was already in the store as it is.")
+        )
         body = Markup('<p class="ok" role="status">{}</p>').format(
             lead.format(file=result["filename"], n=summary["written"], id=result["import_id"])
         )
