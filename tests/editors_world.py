@@ -55,13 +55,22 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 def click(driver: Any, css: str) -> None:
     """Click the button ``css`` finds and wait for the page it leads to."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.expected_conditions import staleness_of
     from selenium.webdriver.support.wait import WebDriverWait
 
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(driver, 30).until(staleness_of(old))
+
+    def gone(_: Any) -> bool:
+        # Chromium answers "stale" or, mid-navigation, "node does not belong to the document": both mean gone
+        try:
+            old.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    WebDriverWait(driver, 30).until(gone)
 
 
 def sign_in(driver: Any, site: Site, key: str, path: str = "/sign-in") -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tacmap.graph.schema.mapping import DATE_PROPS, KEYS, RELATIONSHIPS
+from tacmap.graph.schema.mapping import DATE_PROPS, RELATIONSHIPS
 from tacmap.graph.store import EmbeddedStore
 from tacmap.viz import bloom, style
 
@@ -21,8 +21,10 @@ def test_the_shipped_file_is_what_the_module_writes() -> None:
 
 def test_one_category_per_label_in_the_map_colour() -> None:
     colours = {c["name"]: c["color"] for c in SHIPPED["categories"]}
-    assert set(colours) == set(KEYS) and all(c["labels"] == [c["name"]] for c in SHIPPED["categories"])
-    assert colours == {label: style.node_style(label).color for label in KEYS}
+    assert set(colours) == set(bloom.LABELS) and all(
+        c["labels"] == [c["name"]] for c in SHIPPED["categories"]
+    )
+    assert colours == {label: style.node_style(label).color for label in bloom.LABELS}
     assert (colours["State"], colours["Provider"], colours["Project"]) == (
         style.BLUE,
         style.ORANGE,

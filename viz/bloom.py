@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tacmap.graph.schema.mapping import DATE_PROPS, KEYS, RELATIONSHIPS
+from tacmap.graph.schema.mapping import DATASET, DATE_PROPS, KEYS, RELATIONSHIPS
 from tacmap.viz.style import edge_style, node_style
 
 FILE = Path(__file__).with_name("tacmap.bloom.json")
@@ -31,6 +31,9 @@ CAPTIONS = {
     "Expert": "id",
     "Region": "name",
 }
+
+# The labels Bloom shows: every node label but the dataset's own record (its reference date), on no map.
+LABELS = [label for label in KEYS if label != DATASET[0]]
 
 
 def _property(label: str, name: str, caption: bool) -> dict[str, Any]:
@@ -58,7 +61,7 @@ def _category(number: int, label: str) -> dict[str, Any]:
 
 def perspective() -> dict[str, Any]:
     """The perspective, as Bloom's export writes one (the parts Bloom reads on import)."""
-    categories = [_category(number, label) for number, label in enumerate(KEYS, start=1)]
+    categories = [_category(number, label) for number, label in enumerate(LABELS, start=1)]
     kinds = dict.fromkeys(kind for _, kind, _ in RELATIONSHIPS)
     return {
         "name": "tacmap",
@@ -69,7 +72,7 @@ def perspective() -> dict[str, Any]:
             label: [
                 {"propertyKey": p["name"], "type": label, "dataType": p["dataType"]} for p in c["properties"]
             ]
-            for label, c in zip(KEYS, categories, strict=True)
+            for label, c in zip(LABELS, categories, strict=True)
         },
         "relationshipTypes": [
             {"id": kind, "name": kind, "color": edge_style(kind.lower()).color, "size": 1, "properties": []}

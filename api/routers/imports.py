@@ -20,6 +20,7 @@ from tacmap.api.audit import new_import_id
 from tacmap.api.deps import Editor, Principal, Services, ServicesDep, Viewer, client_address, role_refused
 from tacmap.api.errors import BodyTooLarge, ErrorBody, error_responses
 from tacmap.api.lang import LangDep, Language
+from tacmap.api.listing import example_of
 from tacmap.api.pages import wants_html
 from tacmap.api.roles import Role
 
@@ -129,7 +130,10 @@ def _received(
 @router.post(
     "/imports",
     response_model=ImportResult | BundleCheck,
-    responses=error_responses(400, 413, 422, 503),
+    responses={
+        **error_responses(400, 413, 422, 503),
+        200: {"content": {"application/json": {"example": example_of(ImportResult)}}},
+    },
     summary="Import a bundle (zip of CSV files, or xlsx)",
 )
 def create_import(
