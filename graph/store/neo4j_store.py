@@ -87,7 +87,6 @@ class Neo4jStore(Store):
                 if statement.strip():
                     with self._session() as session:
                         session.run(statement).consume()
-            self.migrated = self.migrate()  # what this opening converted (`tacmap migrate` says)
         except (DriverError, AuthError, Neo4jError, OSError) as exc:
             self.driver.close()
             error = StoreUnavailable if isinstance(exc, ServiceUnavailable | OSError) else StoreError
@@ -95,6 +94,7 @@ class Neo4jStore(Store):
                 f"cannot use the Neo4j database at {settings.uri} (database {settings.database!r}): {exc}. "
                 "Check NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE, and that the server runs."
             ) from exc
+        self.migrated = self.migrate()  # what this opening converted (`tacmap migrate` says)
         self.ensure_reference()
 
     def _session(self) -> Session:
